@@ -1,0 +1,14 @@
+"""Errors a user can act on; the CLI prints them as one `Error:` line."""
+
+
+class CleanerError(Exception):
+    """Base class: anything the CLI reports without a traceback."""
+
+
+class RuleError(CleanerError):
+    """A rule file that cannot be used. The message names the file and the rule."""
+
+    def __init__(self, file: str, rule: str | None, problem: str):
+        self.file, self.rule, self.problem = file, rule, problem
+        where = f"{file}: rule {rule}" if rule else file
+        super().__init__(f"{where}: {problem}")

@@ -1,0 +1,87 @@
+"""Run a rule's own `examples`: snippets it must remove and snippets it must keep.
+
+Each snippet is placed in a small neutral article (or in the `article` the example gives) where the
+rule's zone says such junk sits, and the rule is run alone. A `remove` snippet passes when every one of
+its lines is removed and nothing of the article is; a `keep` snippet passes when nothing is removed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import clean
+from .kinds import Rule
+from .ruleset import RuleSet
+
+_TITLE = "Town council backs plan for new cycle lanes"
+_PARAGRAPHS = [
+    "The town council voted on Tuesday evening to fund a network of protected cycle lanes across the "
+    "centre, ending a debate that has divided residents for more than two years.",
+    "Supporters argued that the lanes would cut traffic and make the streets safer for children, while "
+    "shop owners worried that losing parking spaces would keep customers away from the high street.",
+    "Construction is expected to begin in the autumn and to last about eighteen months, according to the "
+    "council's transport officer, who presented the final budget to the members.",
+]
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    rule: str
+    file: str
+    side: str  # "remove" or "keep"
+    example: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: rule {self.rule}: {self.side} example {self.example!r}: {self.problem}"
+
+
+def _compose(rule: Rule, snippet: str, article: str | None) -> str:
+    if article is not None:
+        return f"{article.rstrip()}\n\n{snippet}\n"
+    if rule.meta.kind == "tail" or rule.meta.zone == "tail":
+        parts = [_TITLE, *_PARAGRAPHS, snippet]
+    elif rule.meta.zone == "head":
+        parts = [_TITLE, snippet, *_PARAGRAPHS]
+    else:
+        parts = [_TITLE, *_PARAGRAPHS[:2], snippet, _PARAGRAPHS[2]]
+    return "\n\n".join(parts) + "\n"
+
+
+def _unpack(example) -> tuple[str, str | None]:
+    if isinstance(example, dict):
+        return str(example.get("text", "")), example.get("article")
+    return str(example), None
+
+
+def check_examples(rule: Rule) -> list[ExampleFailure]:
+    """Every failing example of one rule (an empty list when all pass)."""
+    failures = []
+    alone = RuleSet((rule,), "examples")
+    for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
+        for example in examples:
+            snippet, article = _unpack(example)
+            text = _compose(rule, snippet, article)
+            snippet_start = text.rindex(snippet) if article is not None else text.index(snippet)
+            snippet_end = snippet_start + len(snippet)
+            removed = clean(text, rules=alone).removals
+            inside = [r for r in removed if snippet_start <= r.start and r.end <= snippet_end]
+            outside = [r for r in removed if r not in inside]
+
+            def fail(problem: str) -> None:
+                failures.append(ExampleFailure(rule.meta.id, rule.meta.file, side, snippet, problem))
+
+            if outside:
+                fail(f"removed text outside the example: {outside[0].text!r}")
+            elif side == "keep" and inside:
+                fail(f"removed {inside[0].text!r}")
+            elif side == "remove":
+                removed_chars = sum(r.end - r.start for r in inside)
+                kept = "".join(snippet.split())
+                gone = "".join("".join(r.text for r in inside).split())
+                if len(gone) < len(kept) or removed_chars == 0:
+                    fail(f"not all of it was removed (removed: {[r.text for r in inside]!r})")
+    return failures
+
+
+def check_ruleset(rules: RuleSet) -> list[ExampleFailure]:
+    return [failure for rule in rules for failure in check_examples(rule)]

@@ -1,0 +1,16 @@
+"""The closed set of rule kinds, chosen by a rule's `kind` key."""
+from .base import Rule, RuleMeta
+from .block import BlockRule
+from .caption import CaptionRule
+from .duplicate import DuplicateRule
+from .line import LineRule
+from .phrase import PhraseRule
+from .protect import ProtectRule
+from .tail import TailRule
+
+KINDS: dict[str, type[Rule]] = {
+    cls.kind: cls
+    for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule)
+}
+
+__all__ = ["KINDS", "Rule", "RuleMeta"]

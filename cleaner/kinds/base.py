@@ -1,0 +1,98 @@
+"""What every rule kind shares: its metadata, parameter checking, and the find() contract."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..document import Document
+from ..errors import RuleError
+from ..model import Span
+from ..patterns import compile_alternation
+
+ZONES = ("any", "head", "body", "tail")
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    kind: str
+    description: str
+    reason: str
+    file: str
+    zone: str = "any"
+    languages: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    examples_remove: tuple[Any, ...] = ()
+    examples_keep: tuple[Any, ...] = ()
+    line: int | None = None  # line of the rule in its file, for error messages
+    spec: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+class Rule:
+    """A rule kind: subclasses declare their keys and find the spans they remove in a Document."""
+
+    kind: ClassVar[str]
+    required: ClassVar[tuple[str, ...]] = ()  # keys that must be present
+    one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()  # groups of which exactly one must be present
+    optional: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, meta: RuleMeta, params: dict):
+        self.meta = meta
+        self._params = params
+
+    @classmethod
+    def keys(cls) -> set[str]:
+        return set(cls.required) | set(cls.optional) | {k for group in cls.one_of for k in group}
+
+    def find(self, doc: Document) -> Iterator[Span]:
+        raise NotImplementedError
+
+    def span_lines(self, doc: Document, first: int, last: int) -> Span:
+        start, end = doc.span(first, last)
+        return Span(start, end, self.meta.id, self.meta.reason)
+
+    # Parameter readers: each raises a RuleError naming the file, the rule and the key.
+
+    def error(self, problem: str) -> RuleError:
+        return RuleError(self.meta.file, self.meta.id, problem)
+
+    def regex(self, *keys: str):
+        """The patterns under whichever of `keys` is present (a string or a list), as one RE2 regex."""
+        for key in keys:
+            if key in self._params:
+                value = self._params[key]
+                patterns = [value] if isinstance(value, str) else value
+                if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+                    raise self.error(f"'{key}' must be a pattern or a non-empty list of patterns")
+                try:
+                    return compile_alternation(patterns)
+                except ValueError as exc:
+                    raise self.error(f"'{key}': {exc}") from None
+        return None
+
+    def integer(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self._params.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.error(f"'{key}' must be a whole number >= {minimum}, got {value!r}")
+        return value
+
+    def number(self, key: str, default: float, minimum: float = 0.0, maximum: float = 1.0) -> float:
+        value = self._params.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not minimum <= value <= maximum:
+            raise self.error(f"'{key}' must be a number from {minimum} to {maximum}, got {value!r}")
+        return float(value)
+
+    def strings(self, key: str, default: list[str] | None = None) -> list[str]:
+        value = self._params.get(key, default)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.error(f"'{key}' must be a non-empty string or a list of them")
+        return value
+
+    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self._params.get(key, default)
+        if value not in allowed:
+            raise self.error(f"'{key}' must be one of {', '.join(allowed)}, got {value!r}")
+        return value

@@ -1,0 +1,72 @@
+"""`caption`: photo captions and credits that belong to another story.
+
+A line carrying a credit ("(AP Photo/...)", "Photo:", "Getty Images") is a caption. Its subject is its
+content words without the credit. When too few of them occur in the rest of the document, the photo
+belongs to another story (a teaser image, a recycled file photo) and the caption goes; a caption about
+the article's own subject stays. A bare credit with no subject at all ("Photo: Reuters") goes too.
+"""
+from __future__ import annotations
+
+import re
+
+from .base import Rule
+
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+# Function words of the languages the pack covers: they would make any caption look on-topic.
+_STOPWORDS = frozenset(
+    """
+    the and for are but not you all any can had her was one our out has him his how its may new now
+    who did get let say she too use that with have this will your from they been were said what when
+    which their there would about into than them then these some could other after also over such only
+    where while being during against between before since under those through each most very more
+    sunday monday tuesday wednesday thursday friday saturday
+    der die das und ist nicht ein eine einer eines dem den des mit von auf für sich auch als bei nach
+    wie aus wird sind war hat dass oder aber noch nur zum zur vor über unter durch
+    les des une est pour dans par sur qui que pas avec son ses aux plus
+    los las una por con para del que sus como más pero fue
+    """.split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    found = set()
+    for token in _TOKEN.findall(text.casefold()):
+        if token in _STOPWORDS:
+            continue
+        # A crude plural fold ("protesters" ~ "protester") is enough for an overlap measure.
+        found.add(token[:-1] if len(token) > 4 and token.endswith("s") else token)
+    return found
+
+
+class CaptionRule(Rule):
+    kind = "caption"
+    required = ("credit",)
+    optional = ("min_overlap", "min_subject_words", "max_words")
+
+    def __init__(self, meta, params):
+        super().__init__(meta, params)
+        self.credit = self.regex("credit")
+        self.min_overlap = self.number("min_overlap", 0.3)
+        self.min_subject_words = self.integer("min_subject_words", 3, minimum=1)
+        self.max_words = self.integer("max_words", 120, minimum=1)
+
+    def find(self, doc):
+        captions = []
+        for line in doc.lines:
+            if line.plain and line.n_words <= self.max_words:
+                match = self.credit.search(line.plain)
+                if match:
+                    subject = line.plain[: match.start()] + " " + line.plain[match.end():]
+                    captions.append((line, content_words(subject)))
+        if not captions:
+            return
+        caption_lines = {line.index for line, _ in captions}
+        article = set()
+        for line in doc.lines:
+            if line.plain and line.index not in caption_lines:
+                article |= content_words(line.plain)
+        for line, subject in captions:
+            if len(subject) < self.min_subject_words:
+                yield self.span_lines(doc, line.index, line.index)
+            elif len(subject & article) / len(subject) < self.min_overlap:
+                yield self.span_lines(doc, line.index, line.index)

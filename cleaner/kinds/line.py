@@ -1,0 +1,20 @@
+"""`line`: whole lines matching a regex (full line, case-insensitive, whitespace and Markdown folded)."""
+from __future__ import annotations
+
+from .base import Rule
+
+
+class LineRule(Rule):
+    kind = "line"
+    one_of = (("pattern", "patterns"),)
+    optional = ("max_chars",)
+
+    def __init__(self, meta, params):
+        super().__init__(meta, params)
+        self.pattern = self.regex("pattern", "patterns")
+        self.max_chars = self.integer("max_chars", 300, minimum=1)
+
+    def find(self, doc):
+        for line in doc.lines:
+            if line.plain and len(line.plain) <= self.max_chars and self.pattern.fullmatch(line.plain):
+                yield self.span_lines(doc, line.index, line.index)

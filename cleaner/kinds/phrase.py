@@ -1,0 +1,28 @@
+"""`phrase`: whole lines equal to one of many literal phrases (multilingual lists, no regex needed)."""
+from __future__ import annotations
+
+from ..document import plain_text
+from .base import Rule
+
+# Trailing punctuation and arrows that widgets put after a label ("Read more »", "Share:").
+_TRIM = " .:!?…»«›‹>|-–—→·•"
+
+
+def phrase_key(text: str) -> str:
+    return plain_text(text).casefold().strip(_TRIM)
+
+
+class PhraseRule(Rule):
+    kind = "phrase"
+    required = ("phrases",)
+
+    def __init__(self, meta, params):
+        super().__init__(meta, params)
+        self.phrases = frozenset(phrase_key(p) for p in self.strings("phrases"))
+        if "" in self.phrases:
+            raise self.error("'phrases' holds an entry that is only punctuation")
+
+    def find(self, doc):
+        for line in doc.lines:
+            if line.plain and line.key.strip(_TRIM) in self.phrases:
+                yield self.span_lines(doc, line.index, line.index)

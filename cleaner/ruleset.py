@@ -1,0 +1,230 @@
+"""Load rule files (YAML) into typed rules; every problem is a RuleError naming the file and the rule."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .errors import RuleError
+from .kinds import KINDS, Rule, RuleMeta
+from .kinds.base import ZONES
+
+COMMON_KEYS = {"id", "description", "kind", "reason", "zone", "languages", "sites", "examples"}
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RULE_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on, for error messages."""
+
+
+def _construct_mapping(loader, node):
+    mapping = loader.construct_mapping(node)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    hash: str  # identifies the rules' content and the engine version, for reports and reruns
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def for_site(self, site: str | None) -> list[Rule]:
+        """Rules without `sites`, plus those scoped to `site` (a host; subdomains match)."""
+        return [rule for rule in self.rules if not rule.meta.sites or _site_matches(site, rule.meta.sites)]
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.meta.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _site_matches(site: str | None, sites: tuple[str, ...]) -> bool:
+    if not site:
+        return False
+    site = site.lower().removeprefix("www.")
+    return any(site == s or site.endswith("." + s) for s in sites)
+
+
+def shipped_rules_dir() -> Path:
+    """The rule pack installed with the package (rules/ in a source checkout)."""
+    try:
+        path = Path(str(resources.files("cleaner.rules")))
+        if path.is_dir():
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their rule files (sorted, recursive); a missing path is an error."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in _RULE_FILE_SUFFIXES and p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError(str(path), None, "no such rule file or folder")
+    return files
+
+
+def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True) -> RuleSet:
+    """The shipped pack (unless defaults=False) followed by the rules in `paths`."""
+    paths = list(paths)
+    if defaults:
+        paths.insert(0, shipped_rules_dir())
+    rules: list[Rule] = []
+    origin: dict[str, str] = {}
+    digest = hashlib.sha256(__version__.encode())
+    for file in rule_files(paths):
+        label = _label(file)
+        for spec in _read_specs(file, label):
+            rule = build_rule(spec, label)
+            if rule.meta.id in origin:
+                raise RuleError(label, rule.meta.id, f"duplicate id: also defined in {origin[rule.meta.id]}")
+            origin[rule.meta.id] = label
+            rules.append(rule)
+            digest.update(json.dumps(rule.meta.spec, sort_keys=True, default=str).encode())
+    return RuleSet(tuple(rules), digest.hexdigest()[:16])
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The shipped pack, compiled once per process."""
+    return load_rules()
+
+
+def _label(file: Path) -> str:
+    """How reports name a rule file: shipped ones relative to the pack, others as given."""
+    shipped = shipped_rules_dir()
+    try:
+        return "rules/" + file.resolve().relative_to(shipped.resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def _read_specs(file: Path, label: str) -> list[dict]:
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(label, None, f"not valid YAML{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(label, None, f"cannot read: {exc}") from None
+    if data is None:
+        return []
+    if isinstance(data, dict) and "rules" in data and "id" not in data:
+        extra = set(data) - {"rules", "__line__"}
+        if extra:
+            raise RuleError(label, None, f"unknown top-level keys: {', '.join(sorted(extra))}")
+        data = data["rules"]
+        if not isinstance(data, list):
+            raise RuleError(label, None, "'rules' must be a list of rules")
+        return data
+    if isinstance(data, dict):
+        return [data]
+    raise RuleError(label, None, "a rule file holds one rule (a mapping) or 'rules: [...]'")
+
+
+def build_rule(spec, file: str) -> Rule:
+    """Validate one rule mapping and build its kind."""
+    if not isinstance(spec, dict):
+        raise RuleError(file, None, f"each rule must be a mapping, got {type(spec).__name__}")
+    line = spec.get("__line__")
+    spec = {k: v for k, v in spec.items() if k != "__line__"}
+    rule_id = spec.get("id")
+    where = str(rule_id) if rule_id is not None else f"at line {line}"
+
+    def fail(problem: str) -> RuleError:
+        return RuleError(file, where, problem + (f" (line {line})" if line else ""))
+
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise fail(f"'id' must be kebab-case (like 'subscribe-now'), got {rule_id!r}")
+    for key in ("description", "kind"):
+        if not isinstance(spec.get(key), str) or not spec[key].strip():
+            raise fail(f"missing required key '{key}'")
+    kind = KINDS.get(spec["kind"])
+    if kind is None:
+        raise fail(f"unknown kind {spec['kind']!r}; kinds are {', '.join(sorted(KINDS))}")
+    allowed = COMMON_KEYS | kind.keys()
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)} for kind '{kind.kind}'; allowed: {', '.join(sorted(allowed))}")
+    for key in kind.required:
+        if key not in spec:
+            raise fail(f"kind '{kind.kind}' needs '{key}'")
+    for group in kind.one_of:
+        present = [k for k in group if k in spec]
+        if len(present) != 1:
+            raise fail(f"kind '{kind.kind}' needs exactly one of {', '.join(repr(k) for k in group)}")
+    zone = spec.get("zone", "any")
+    if zone not in ZONES:
+        raise fail(f"'zone' must be one of {', '.join(ZONES)}, got {zone!r}")
+    examples = spec.get("examples", {}) or {}
+    if not isinstance(examples, dict) or set(examples) - {"remove", "keep", "__line__"}:
+        raise fail("'examples' must be a mapping with 'remove' and/or 'keep' lists")
+    examples.pop("__line__", None)
+    for side in ("remove", "keep"):
+        if not isinstance(examples.get(side, []), list):
+            raise fail(f"'examples.{side}' must be a list")
+    meta = RuleMeta(
+        id=rule_id,
+        kind=kind.kind,
+        description=spec["description"].strip(),
+        reason=str(spec.get("reason") or spec["description"]).strip(),
+        file=file,
+        zone=zone,
+        languages=_string_tuple(spec, "languages", fail),
+        sites=tuple(s.lower().removeprefix("www.") for s in _string_tuple(spec, "sites", fail)),
+        examples_remove=tuple(_without_line_marks(examples.get("remove", []))),
+        examples_keep=tuple(_without_line_marks(examples.get("keep", []))),
+        line=line,
+        spec=spec,
+    )
+    params = {k: v for k, v in spec.items() if k not in COMMON_KEYS}
+    try:
+        return kind(meta, params)
+    except RuleError as exc:
+        raise RuleError(file, rule_id, exc.problem + (f" (line {line})" if line else "")) from None
+
+
+def _string_tuple(spec: dict, key: str, fail) -> tuple[str, ...]:
+    value = spec.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _without_line_marks(items: list) -> list:
+    """Example entries are strings or {text, article} mappings (the article gives a caption its context)."""
+    cleaned = []
+    for item in items:
+        if isinstance(item, dict):
+            item = {k: v for k, v in item.items() if k != "__line__"}
+        cleaned.append(item)
+    return cleaned
