@@ -1,0 +1,82 @@
+"""The report: one JSON line per document (report.jsonl) and the end-of-run summary."""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATUSES = ("cleaned", "unchanged", "guarded", "failed", "skipped")
+
+
+class ReportWriter:
+    """Writes records as they come to a temporary file, renamed into place when the run closes it,
+    so a report on disk is always a whole one."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self._handle = open(self._temporary, "w", encoding="utf-8", newline="\n")
+
+    def write(self, record: dict) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self._handle.close()
+        os.replace(self._temporary, self.path)
+
+    def __enter__(self) -> "ReportWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+@dataclass
+class Summary:
+    statuses: Counter = field(default_factory=Counter)
+    chars_in: int = 0
+    chars_out: int = 0
+    removals_by_rule: Counter = field(default_factory=Counter)
+    chars_by_rule: Counter = field(default_factory=Counter)
+    docs_by_rule: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, record: dict) -> None:
+        self.statuses[record["status"]] += 1
+        self.chars_in += record.get("chars_in", 0)
+        self.chars_out += record.get("chars_out", 0)
+        for rule in {r["rule"] for r in record.get("removals", [])}:
+            self.docs_by_rule[rule] += 1
+        for removal in record.get("removals", []):
+            self.removals_by_rule[removal["rule"]] += 1
+            self.chars_by_rule[removal["rule"]] += removal["end"] - removal["start"]
+        if record["status"] in ("failed", "skipped"):
+            where = record["source"] + (f" (record {record['id']})" if "id" in record else "")
+            self.failures.append((where, record.get("error", "")))
+
+    @property
+    def documents(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def ok(self) -> bool:
+        return not (self.statuses["failed"] or self.statuses["skipped"])
+
+    def render(self, top: int = 10, max_failures: int = 20) -> str:
+        removed = self.chars_in - self.chars_out
+        share = f" ({removed / self.chars_in:.1%})" if self.chars_in else ""
+        counts = ", ".join(f"{self.statuses[s]} {s}" for s in STATUSES if self.statuses[s])
+        lines = [f"{self.documents} documents: {counts or 'none'}", f"{removed:,} of {self.chars_in:,} characters removed{share}"]
+        if self.removals_by_rule:
+            lines.append("top rules (removals, documents, characters):")
+            for rule, count in self.removals_by_rule.most_common(top):
+                lines.append(f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}")
+        if self.failures:
+            lines.append(f"{len(self.failures)} failed or skipped:")
+            lines += [f"  {where}: {error}" for where, error in self.failures[:max_failures]]
+            if len(self.failures) > max_failures:
+                lines.append(f"  ... and {len(self.failures) - max_failures} more (see the report)")
+        return "\n".join(lines)
