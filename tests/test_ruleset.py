@@ -1,0 +1,99 @@
+"""Rule files: loading, validation errors that name the file and the rule, and the CLI's exit 2."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import cleaner
+from cleaner.errors import RuleError
+
+GOOD = "id: subscribe-now\ndescription: Call to subscribe\nkind: line\npattern: '^subscribe now!?$'\n"
+
+BAD_FILES = {
+    "unknown-key": (GOOD + "colour: red\n", "subscribe-now", "unknown key(s) colour"),
+    "unknown-kind": ("id: x-y\ndescription: d\nkind: regexp\npattern: a\n", "x-y", "unknown kind 'regexp'"),
+    "missing-kind-key": ("id: x-y\ndescription: d\nkind: line\n", "x-y", "exactly one of 'pattern', 'patterns'"),
+    "missing-description": ("id: x-y\nkind: line\npattern: a\n", "x-y", "missing required key 'description'"),
+    "bad-id": ("id: Not Kebab\ndescription: d\nkind: line\npattern: a\n", "Not Kebab", "kebab-case"),
+    "backreference": ("id: x-y\ndescription: d\nkind: line\npattern: '(a)\\1'\n", "x-y", "RE2 cannot compile"),
+    "lookahead": ("id: x-y\ndescription: d\nkind: line\npattern: 'a(?=b)'\n", "x-y", "RE2 cannot compile"),
+    "bad-zone": (GOOD + "zone: middle\n", "subscribe-now", "'zone' must be one of"),
+    "bad-number": ("id: x-y\ndescription: d\nkind: caption\ncredit: 'Photo:'\nmin_overlap: 2\n", "x-y", "'min_overlap'"),
+    "block-without-end": ("id: x-y\ndescription: d\nkind: block\nstart: a\n", "x-y", "exactly one of 'end', 'take_next'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_rule_is_an_error_naming_file_and_rule(tmp_path, name):
+    content, rule_id, problem = BAD_FILES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        cleaner.load_rules([path], defaults=False)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: rule {rule_id}: "), message
+    assert problem in message
+
+
+def test_duplicate_ids_name_both_files(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(RuleError, match=r"b\.yaml: rule subscribe-now: duplicate id: also defined in .*a\.yaml"):
+        cleaner.load_rules([tmp_path], defaults=False)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\ndescription: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"broken\.yaml: not valid YAML \(line \d+\)"):
+        cleaner.load_rules([path], defaults=False)
+
+
+def test_a_file_of_several_rules_and_a_shipped_pack_together(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "rules:\n"
+        "  - id: my-promo\n    description: d\n    kind: phrase\n    phrases: [Buy the print edition]\n"
+        "  - id: my-keep\n    description: d\n    kind: protect\n    pattern: 'Subscribe now'\n",
+        encoding="utf-8",
+    )
+    rules = cleaner.load_rules([tmp_path])
+    ids = [r.meta.id for r in rules]
+    assert ids[-2:] == ["my-promo", "my-keep"] and "prev-next-article" in ids
+    assert rules.hash != cleaner.load_rules().hash
+
+
+def test_cli_prints_one_error_line_and_exits_2(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_FILES["backreference"][0], encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--rules", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"Error: {path}: rule x-y: 'pattern': RE2 cannot compile")
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_protect_rule_wins_over_a_removal(tmp_path):
+    (tmp_path / "keep.yaml").write_text(
+        "id: keep-editors-note\ndescription: d\nkind: protect\npattern: 'share this article.*'\n", encoding="utf-8"
+    )
+    text = "Title of the piece\n\nShare this article\n\nA long paragraph of the article text that goes on for a while.\n"
+    assert "Share this article" not in cleaner.clean(text).text
+    kept = cleaner.clean(text, rules=cleaner.load_rules([tmp_path / "keep.yaml"]))
+    assert "Share this article" in kept.text and not kept.removals
+
+
+def test_site_scoped_rule_applies_only_to_its_site(tmp_path):
+    (tmp_path / "site.yaml").write_text(
+        "id: example-promo\ndescription: d\nkind: phrase\nphrases: [Get the app]\nsites: [example.com]\n", encoding="utf-8"
+    )
+    rules = cleaner.load_rules([tmp_path / "site.yaml"], defaults=False)
+    text = "Get the app\n\nThe article itself, a sentence of reasonable length for a paragraph.\n"
+    assert cleaner.clean(text, rules=rules).removals == []
+    assert [r.rule for r in cleaner.clean(text, rules=rules, site="news.example.com").removals] == ["example-promo"]
