@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -65,14 +64,10 @@ def _site_matches(site: str | None, sites: tuple[str, ...]) -> bool:
 
 
 def shipped_rules_dir() -> Path:
-    """The rule pack installed with the package (rules/ in a source checkout)."""
-    try:
-        path = Path(str(resources.files("cleaner.rules")))
-        if path.is_dir():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The rule pack: installed beside the package as cleaner/rules, or rules/ in a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "rules"
+    return installed if installed.is_dir() else package.parent / "rules"
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
