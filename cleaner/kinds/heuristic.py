@@ -1,0 +1,146 @@
+"""`heuristic`: named line classifiers with parameters, for whole scraped pages.
+
+A rule picks one `detector` and sets its parameters; each span it finds carries a reason naming the
+detector and the parameters that fired, so a report says why a line went without any vocabulary.
+
+The detectors lean on the article core (Document.core: the densest run of prose). Outside it a page
+holds menus, teaser lists, footers: there they are strict. Inside it they are cautious: a short line
+in the middle of an article is a subheading far more often than junk.
+
+- `outside-core`: every short, non-prose line before or after the core, once that side holds enough
+  of them to look like page furniture rather than a title and a byline.
+- `short-line-run`: runs of short headline-like lines (menus, teaser lists) of at least `min_run`.
+- `link-like`: link rows outside the core: "Home | News | Sport", breadcrumbs.
+"""
+from __future__ import annotations
+
+from ..patterns import compile_alternation
+from .base import Rule
+
+DETECTORS = ("outside-core", "short-line-run", "link-like")
+SIDES = ("head", "tail", "both")
+
+# A row of short items separated by bars/bullets/arrows, or a breadcrumb trail.
+# A bare URL is left alone: an article's own list of sources or shop links is content to its readers.
+_LINK_LIKE = compile_alternation([
+    r"[^|•·»›>/]{1,30}(?:\s+[|•·»›>/]\s+[^|•·»›>/]{1,30}){2,}",
+])
+
+
+class HeuristicRule(Rule):
+    kind = "heuristic"
+    required = ("detector",)
+    optional = ("side", "max_words", "min_lines", "keep_title", "min_run", "inside_core", "evidence", "min_evidence",
+                "prose_too", "not_core", "min_core_words")
+
+    def __init__(self, meta, params):
+        super().__init__(meta, params)
+        self.detector = self.choice("detector", "", DETECTORS)
+        self.side = self.choice("side", "both", SIDES)
+        self.max_words = self.integer("max_words", 8, minimum=1)
+        self.min_lines = self.integer("min_lines", 6, minimum=1)
+        self.keep_title = self.integer("keep_title", 1)
+        self.min_run = self.integer("min_run", 4, minimum=2)
+        self.inside_core = bool(params.get("inside_core", False))
+        self.evidence = self.regex("evidence")
+        self.min_evidence = self.integer("min_evidence", 2)
+        self.prose_too = bool(params.get("prose_too", False))
+        self.not_core = self.regex("not_core")
+        self.min_core_words = self.integer("min_core_words", 60)
+
+    def find(self, doc):
+        if self.detector == "outside-core":
+            yield from self._outside_core(doc)
+        elif self.detector == "short-line-run":
+            yield from self._short_line_runs(doc)
+        else:
+            yield from self._link_like(doc)
+
+    def _span(self, doc, first, last, reason):
+        span = self.span_lines(doc, first, last)
+        return type(span)(span.start, span.end, span.rule, f"{self.meta.reason}: {reason}")
+
+    # outside-core -------------------------------------------------------------------------------
+
+    def _short(self, line) -> bool:
+        return not line.is_prose and line.n_words <= self.max_words
+
+    def _outside_core(self, doc):
+        core = doc.core_excluding(self.not_core)
+        if core is None:
+            return
+        lines = doc.lines
+        # A page whose "core" is a caption or two has no article to measure by: leave it alone.
+        if sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose) < self.min_core_words:
+            return
+        reason = (
+            f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
+            f"min_evidence={self.min_evidence})"
+        )
+        head = [line for line in lines[:core[0]] if not line.is_blank]
+        # The article's title sits just above its first paragraph: keep the nearest headline lines.
+        kept = self._title_lines(head)
+        head = [line for line in head if line.index not in kept]
+        tail = [line for line in lines[core[1] + 1:] if not line.is_blank]
+        for name, side in (("head", head), ("tail", tail)):
+            if self.side not in (name, "both"):
+                continue
+            short = [line for line in side if self._short(line)]
+            marks = [line.index for line in side if self.evidence is None or self.evidence.fullmatch(line.plain)]
+            if len(short) < self.min_lines or len(marks) < self.min_evidence:
+                continue
+            # Prose goes only beyond the furniture's labels (before the last one in the head, after
+            # the first one in the tail): prose between them and the core may be the article's own
+            # opening or closing paragraph that the core missed.
+            for line in side:
+                if self._short(line):
+                    pass
+                elif not self.prose_too:
+                    continue
+                elif name == "head" and line.index > marks[-1]:
+                    continue
+                elif name == "tail" and line.index < marks[0]:
+                    continue
+                yield self._span(doc, line.index, line.index, reason)
+
+    def _title_lines(self, head) -> set[int]:
+        kept: set[int] = set()
+        for line in reversed(head):
+            if len(kept) >= self.keep_title:
+                break
+            if line.n_words >= 3 and not line.plain.endswith(":"):
+                kept.add(line.index)
+        return kept
+
+    # short-line-run -----------------------------------------------------------------------------
+
+    def _short_line_runs(self, doc):
+        core = doc.core
+        reason = f"short-line run (min_run={self.min_run}, max_words={self.max_words})"
+        run: list[int] = []
+        for line in [*doc.lines, None]:
+            if line is not None and line.is_blank:
+                continue
+            usable = line is not None and self._short(line)
+            if usable and core and not self.inside_core and core[0] <= line.index <= core[1]:
+                usable = False
+            if usable:
+                run.append(line.index)
+                continue
+            if len(run) >= self.min_run:
+                yield self._span(doc, run[0], run[-1], reason)
+            run = []
+
+    # link-like ----------------------------------------------------------------------------------
+
+    def _link_like(self, doc):
+        reason = f"link-like line (max_words={self.max_words}, inside_core={self.inside_core})"
+        core = doc.core
+        for line in doc.lines:
+            # Inside the article a bar-separated line is a table row and a URL a cited source.
+            if core and not self.inside_core and core[0] <= line.index <= core[1]:
+                continue
+            if line.plain.startswith("|"):
+                continue
+            if line.plain and line.n_words <= self.max_words and _LINK_LIKE.fullmatch(line.plain):
+                yield self._span(doc, line.index, line.index, reason)

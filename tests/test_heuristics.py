@@ -1,0 +1,156 @@
+"""The article core (Document.core) and the `heuristic` rule kind on whole-page text."""
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+from cleaner.document import Document
+from cleaner.errors import RuleError
+from cleaner.ruleset import build_rule
+
+PARAGRAPHS = [
+    "The town council voted on Tuesday evening to fund a network of protected cycle lanes across the "
+    "centre, ending a debate that has divided residents for more than two years.",
+    "Supporters argued that the lanes would cut traffic and make the streets safer for children, while "
+    "shop owners worried that losing parking spaces would keep customers away from the high street.",
+    "Construction is expected to begin in the autumn and to last about eighteen months, according to the "
+    "council's transport officer, who presented the final budget to the members.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Contact", "Imprint", "Newsletter", "Log in"]
+FOOTER_PROSE = "We are a small independent newsroom funded by our readers, and every donation helps us report."
+TITLE = "Town council backs plan for new cycle lanes"
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def line_index(doc: Document, startswith: str) -> int:
+    return next(line.index for line in doc.lines if line.plain.startswith(startswith))
+
+
+def heuristic(**params):
+    spec = {"id": "test-heuristic", "description": "test", "kind": "heuristic", "reason": "page furniture"}
+    spec.update(params)
+    return build_rule(spec, "test.yaml")
+
+
+def run(text: str, *rules):
+    return cleaner.clean(text, rules=cleaner.ruleset.RuleSet(tuple(rules), "test"))
+
+
+# The core ---------------------------------------------------------------------------------------
+
+
+def test_core_is_the_article_not_an_outlying_footer_paragraph():
+    text = page(*MENU, TITLE, *PARAGRAPHS, *MENU, FOOTER_PROSE)
+    doc = Document(text)
+    assert doc.core == (line_index(doc, "The town council"), line_index(doc, "Construction is"))
+    assert doc.zone(line_index(doc, "We are a small")) == "tail"
+    assert doc.zone(line_index(doc, TITLE)) == "head"
+
+
+def test_core_grows_over_an_ingredient_list_to_the_opening_paragraph():
+    ingredients = ["200 g flour", "150 g sugar", "3 eggs", "150 g butter", "4 apples"]
+    text = page(TITLE, PARAGRAPHS[0], "For a 26 cm tin you need:", *ingredients, PARAGRAPHS[1], PARAGRAPHS[2])
+    doc = Document(text)
+    assert doc.core[0] == line_index(doc, "The town council")
+
+
+def test_a_glued_archive_menu_is_not_prose_for_the_core():
+    archive = "Archive " + " ".join(f"{month} 2020 (3)" for month in ["January", "February", "March"] * 12)
+    text = page(TITLE, *PARAGRAPHS, *MENU, archive)
+    doc = Document(text)
+    assert doc.core[1] == line_index(doc, "Construction is")
+
+
+def test_a_long_cookie_notice_can_be_excluded_from_the_core():
+    notice = ("We use cookies to store and access information on your device, and by continuing to browse "
+              "you agree to our use of cookies for analytics, advertising and the personalisation of content. ") * 3
+    text = page(TITLE, PARAGRAPHS[0], *MENU, notice.strip())
+    doc = Document(text)
+    assert doc.core == (line_index(doc, "We use cookies"),) * 2  # by length alone the notice wins
+    not_core = cleaner.patterns.compile_regex(r"\bcookies?\b")
+    index = line_index(doc, "The town council")
+    assert doc.core_excluding(not_core) == (index, index)
+    assert doc.core == (line_index(doc, "We use cookies"),) * 2  # the default core is unchanged
+
+
+# outside-core -----------------------------------------------------------------------------------
+
+OUTSIDE = dict(detector="outside-core", max_words=16, min_lines=6, min_evidence=2, keep_title=1, prose_too=True,
+               evidence=["home|contact|imprint|log in|newsletter|privacy"])
+
+
+def test_outside_core_removes_menus_and_footer_and_keeps_title_and_article():
+    text = page(*MENU, TITLE, *PARAGRAPHS, "Share", *MENU, FOOTER_PROSE)
+    result = run(text, heuristic(**OUTSIDE))
+    kept = [line for line in result.text.splitlines() if line]
+    assert kept == [TITLE, *PARAGRAPHS]
+    reasons = {removal.reason for removal in result.removals}
+    assert reasons == {"page furniture: outside the article core (max_words=16, min_lines=6, min_evidence=2)"}
+    assert {removal.rule for removal in result.removals} == {"test-heuristic"}
+
+
+def test_outside_core_leaves_an_extracted_articles_list_alone():
+    steps = ["Ingredients", "200 g flour", "150 g sugar", "3 eggs", "150 g butter", "4 apples", "A pinch of salt"]
+    text = page(TITLE, *PARAGRAPHS, *steps)
+    assert run(text, heuristic(**OUTSIDE)).removals == []
+
+
+def test_prose_between_the_core_and_the_first_furniture_label_stays():
+    closing = "The mayor said she would ride the first finished lane herself, weather permitting, next spring."
+    teasers = [f"Other story headline number {n}" for n in range(6)]
+    text = page(TITLE, *PARAGRAPHS, *teasers, closing, *MENU)
+    result = run(text, heuristic(**OUTSIDE))
+    assert closing in result.text
+    assert "Other story headline number 3" not in result.text
+
+
+def test_outside_core_needs_an_article_to_measure_by():
+    text = page(*MENU, "A short caption of a photo.", *MENU)
+    assert run(text, heuristic(**OUTSIDE)).removals == []
+
+
+# short-line-run and link-like -------------------------------------------------------------------
+
+
+def test_short_line_run_outside_the_core_only():
+    subheads = ["Costs", "Timeline", "Parking", "Schools"]
+    text = page(TITLE, PARAGRAPHS[0], *subheads, PARAGRAPHS[1], PARAGRAPHS[2], *MENU)
+    result = run(text, heuristic(detector="short-line-run", min_run=4, max_words=6))
+    assert all(sub in result.text for sub in subheads)
+    assert "Newsletter" not in result.text
+    assert result.removals[0].reason.endswith("short-line run (min_run=4, max_words=6)")
+
+
+def test_link_row_outside_the_core_but_not_a_table_row_inside():
+    table = "| Team | Played | Won | Lost |"
+    text = page("Home | News | Sport | Weather", TITLE, PARAGRAPHS[0], table, *PARAGRAPHS[1:])
+    result = run(text, heuristic(detector="link-like", max_words=20))
+    assert [removal.text for removal in result.removals] == ["Home | News | Sport | Weather"]
+
+
+# rule errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, problem",
+    [
+        ({"detector": "menus"}, "'detector' must be one of"),
+        ({"detector": "outside-core", "max_words": 0}, "'max_words' must be a whole number >= 1"),
+        ({"detector": "outside-core", "evidence": "(unclosed"}, "RE2 cannot compile"),
+        ({"detector": "outside-core", "side": "middle"}, "'side' must be one of"),
+    ],
+)
+def test_bad_parameters_are_rule_errors(params, problem):
+    with pytest.raises(RuleError, match=r"test\.yaml: rule test-heuristic: .*" + problem.replace("(", r"\(")):
+        heuristic(**params)
+
+
+def test_shipped_pack_cleans_a_whole_page_and_keeps_an_extracted_article():
+    text = page(*MENU, TITLE, *PARAGRAPHS, "Share", "Facebook", "Twitter", *MENU, "© 2026 Example News")
+    result = cleaner.clean(text)
+    assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
+    extracted = page(TITLE, *PARAGRAPHS)
+    assert cleaner.clean(extracted).removals == []
