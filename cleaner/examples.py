@@ -55,6 +55,8 @@ def _unpack(example) -> tuple[str, str | None]:
 
 def check_examples(rule: Rule) -> list[ExampleFailure]:
     """Every failing example of one rule (an empty list when all pass)."""
+    if rule.meta.kind == "selector":
+        return _check_selector_examples(rule)
     failures = []
     alone = RuleSet((rule,), "examples")
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
@@ -63,7 +65,8 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
             text = _compose(rule, snippet, article)
             snippet_start = text.rindex(snippet) if article is not None else text.index(snippet)
             snippet_end = snippet_start + len(snippet)
-            removed = clean(text, rules=alone).removals
+            # A site-scoped rule only runs on its site: test it there.
+            removed = clean(text, rules=alone, site=rule.meta.sites[0] if rule.meta.sites else None).removals
             inside = [r for r in removed if snippet_start <= r.start and r.end <= snippet_end]
             outside = [r for r in removed if r not in inside]
 
@@ -80,6 +83,29 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
                 gone = "".join("".join(r.text for r in inside).split())
                 if len(gone) < len(kept) or removed_chars == 0:
                     fail(f"not all of it was removed (removed: {[r.text for r in inside]!r})")
+    return failures
+
+
+def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
+    """Selector examples are HTML snippets, run on a small article page: a `remove` snippet must go whole
+    and nothing else with it; nothing of a `keep` snippet may go."""
+    from .html import selector_example  # only selector rules need the HTML stack
+
+    failures = []
+    _, article_only = selector_example(rule, "")
+    for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
+        for example in examples:
+            snippet, _ = _unpack(example)
+            removals, left = selector_example(rule, snippet)
+            problem = None
+            if side == "keep" and removals:
+                problem = f"removed {removals[0].text!r} ({removals[0].node})"
+            elif side == "remove" and not removals:
+                problem = "no selector matched it"
+            elif side == "remove" and left != article_only:
+                problem = f"the page left is not the article alone: {left!r}"
+            if problem:
+                failures.append(ExampleFailure(rule.meta.id, rule.meta.file, side, snippet, problem))
     return failures
 
 

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUSES = ("cleaned", "unchanged", "guarded", "failed", "skipped")
+TEXTS_PER_RULE = 2000
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def _fold(text: str, limit: int = 120) -> str:
+    folded = _NUMBER.sub("#", " ".join(text.split()))
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 class ReportWriter:
@@ -42,6 +50,8 @@ class Summary:
     removals_by_rule: Counter = field(default_factory=Counter)
     chars_by_rule: Counter = field(default_factory=Counter)
     docs_by_rule: Counter = field(default_factory=Counter)
+    texts_by_rule: dict[str, Counter] = field(default_factory=dict)  # what each rule removed, folded
+    file_by_rule: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, record: dict) -> None:
@@ -52,10 +62,23 @@ class Summary:
             self.docs_by_rule[rule] += 1
         for removal in record.get("removals", []):
             self.removals_by_rule[removal["rule"]] += 1
-            self.chars_by_rule[removal["rule"]] += removal["end"] - removal["start"]
+            self.chars_by_rule[removal["rule"]] += max(0, removal["end"] - removal["start"])
+            self.file_by_rule.setdefault(removal["rule"], removal.get("file", ""))
+            self._count_text(removal["rule"], removal.get("text", ""))
         if record["status"] in ("failed", "skipped"):
             where = record["source"] + (f" (record {record['id']})" if "id" in record else "")
             self.failures.append((where, record.get("error", "")))
+
+    def _count_text(self, rule: str, text: str) -> None:
+        """Removed strings per rule, numbers folded to # so counters and dates group; the distinct
+        strings kept per rule are capped, as a batch can remove millions of different ones."""
+        key = _fold(text)
+        texts = self.texts_by_rule.setdefault(rule, Counter())
+        if key in texts or len(texts) < TEXTS_PER_RULE:
+            texts[key] += 1
+
+    def top_texts(self, rule: str, n: int = 5) -> list[tuple[str, int]]:
+        return self.texts_by_rule.get(rule, Counter()).most_common(n)
 
     @property
     def documents(self) -> int:
@@ -71,9 +94,13 @@ class Summary:
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in STATUSES if self.statuses[s])
         lines = [f"{self.documents} documents: {counts or 'none'}", f"{removed:,} of {self.chars_in:,} characters removed{share}"]
         if self.removals_by_rule:
-            lines.append("top rules (removals, documents, characters):")
+            lines.append("top rules (removals, documents, characters, most frequent removal):")
             for rule, count in self.removals_by_rule.most_common(top):
-                lines.append(f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}")
+                text, times = (self.top_texts(rule, 1) or [("", 0)])[0]
+                shown = repr(text if len(text) <= 40 else text[:39] + "…")
+                lines.append(
+                    f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}  {shown} x{times}"
+                )
         if self.failures:
             lines.append(f"{len(self.failures)} failed or skipped:")
             lines += [f"  {where}: {error}" for where, error in self.failures[:max_failures]]

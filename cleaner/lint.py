@@ -1,0 +1,118 @@
+"""Lint rule files: every problem in one pass, where loading stops at the first.
+
+Errors: a file or rule the loader refuses (unknown keys, bad patterns, missing keys), duplicate ids, a
+rule without remove examples, and a rule that removes text from the clean-prose corpus (a rule likely to
+eat articles). Warnings: a rule without keep examples (nothing shows what it must leave alone).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import clean
+from .errors import RuleError
+from .formats import input_format
+from .kinds import Rule
+from .learn import iter_sources
+from .ruleset import RuleSet, _label, _read_specs, build_rule, rule_files, shipped_rules_dir
+
+# The corpus shipped in a source checkout: articles and sentences no rule should touch.
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "clean-prose"
+
+# Kinds that remove nothing from text by themselves, so neither remove examples nor the corpus apply.
+_NO_TEXT_REMOVAL = {"protect", "selector"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error" | "warning"
+    file: str
+    rule: str | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: rule {self.rule}" if self.rule else self.file
+        return f"{self.severity}: {where}: {self.problem}"
+
+
+def load_corpus(path: Path) -> list[tuple[str, str]]:
+    """(name, text) of every document under `path`, named relative to it; a README says what the
+    corpus is and is not part of it."""
+    documents = []
+    for source in iter_sources([path]):
+        if source.path.name.lower().startswith("readme"):
+            continue
+        name = source.path.relative_to(path).as_posix() if path.is_dir() else source.path.name
+        documents.append((name if source.record is None else f"{name}#{source.record}", source.text))
+    return documents
+
+
+def lint(paths: Iterable[str | Path], defaults: bool = True, corpus: Path | None = None) -> tuple[list[Finding], int]:
+    """All findings for the rule files, and the number of rules read. A missing path raises RuleError."""
+    paths = list(paths)
+    if defaults:
+        paths.insert(0, shipped_rules_dir())
+    findings: list[Finding] = []
+    rules: list[Rule] = []
+    origin: dict[str, str] = {}
+    for file in rule_files(paths):
+        label = _label(file)
+        try:
+            specs = _read_specs(file, label)
+        except RuleError as exc:
+            findings.append(Finding("error", exc.file, exc.rule, exc.problem))
+            continue
+        for spec in specs:
+            try:
+                rule = build_rule(spec, label)
+            except RuleError as exc:
+                findings.append(Finding("error", exc.file, exc.rule, exc.problem))
+                continue
+            rule_id = rule.meta.id
+            if rule_id in origin:
+                findings.append(Finding("error", label, rule_id, f"duplicate id: also defined in {origin[rule_id]}"))
+                continue
+            origin[rule_id] = label
+            rules.append(rule)
+            findings += _examples(rule)
+    findings += _corpus_findings(rules, corpus)
+    return findings, len(rules)
+
+
+def _examples(rule: Rule) -> list[Finding]:
+    meta = rule.meta
+    found = []
+    if not meta.examples_remove and meta.kind not in _NO_TEXT_REMOVAL:
+        found.append(Finding("error", meta.file, meta.id, "no examples: add examples.remove (and examples.keep)"))
+    if not meta.examples_keep:
+        found.append(Finding("warning", meta.file, meta.id, "no keep examples: show what the rule must leave alone"))
+    return found
+
+
+def _corpus_findings(rules: list[Rule], corpus: Path | None) -> list[Finding]:
+    path = corpus if corpus is not None else DEFAULT_CORPUS
+    if not path.exists():
+        if corpus is not None:
+            raise RuleError(str(path), None, "no such corpus file or folder")
+        return [Finding("warning", str(path), None, "no clean-prose corpus here: pass --corpus to check rules on prose")]
+    if path.is_file() and input_format(path) is None:
+        raise RuleError(str(path), None, "the corpus must be text, Markdown, HTML or JSONL files")
+    documents = load_corpus(path)
+    # Protect rules stay on: a prose line they guard is not at risk, whatever else matches it.
+    protects = tuple(rule for rule in rules if rule.meta.kind == "protect")
+    found = []
+    for rule in rules:
+        if rule.meta.kind in _NO_TEXT_REMOVAL:
+            continue
+        alone = RuleSet((rule, *protects), "lint")
+        site = rule.meta.sites[0] if rule.meta.sites else None  # a site-scoped rule checked on its site
+        hits = [(name, removal) for name, text in documents for removal in clean(text, rules=alone, site=site).removals]
+        if hits:
+            name, first = hits[0]
+            shown = first.text if len(first.text) <= 100 else first.text[:99] + "…"
+            more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+            found.append(
+                Finding("error", rule.meta.file, rule.meta.id, f"removes clean prose: {name} line {first.line}: {shown!r}{more}")
+            )
+    return found
