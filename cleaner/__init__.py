@@ -8,7 +8,8 @@ __version__ = "0.1.0"
 
 from .engine import clean  # noqa: E402  (after __version__, which ruleset reads)
 from .errors import CleanerError, RuleError  # noqa: E402
+from .html import clean_html  # noqa: E402
 from .model import Removal, Result  # noqa: E402
 from .ruleset import RuleSet, load_rules  # noqa: E402
 
-__all__ = ["clean", "load_rules", "Result", "Removal", "RuleSet", "RuleError", "CleanerError", "__version__"]
+__all__ = ["clean", "clean_html", "load_rules", "Result", "Removal", "RuleSet", "RuleError", "CleanerError", "__version__"]

@@ -5,18 +5,28 @@ only ever read; outputs are written to a temporary file and renamed into place.
 """
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import re
+import signal
+import stat
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing import get_context
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .decode import DecodeError, decode_bytes, gunzip
 from .engine import clean
+from .errors import CleanerError
 from .formats import input_format, is_gzipped, output_name
-from .html import extract_text
+from .guardrail import Guardrail
+from .html import clean_html
+from .incremental import Incremental
 from .model import Result
 from .ruleset import RuleSet, load_rules
 
@@ -37,6 +47,8 @@ class Options:
     dry_run: bool = False
     text_field: str = "text"
     id_field: str = "id"
+    timeout: float = 30.0  # seconds per document; 0: no limit
+    guardrail: Guardrail = Guardrail()
 
 
 def site_from_path(relative: Path) -> str | None:
@@ -83,27 +95,176 @@ def init_worker(options: Options) -> None:
     global _worker_rules, _worker_options
     _worker_options = options
     _worker_rules = load_rules(options.rule_paths, defaults=options.defaults)
+    # The rules live as long as the process: keep the garbage collector from rescanning them.
+    gc.freeze()
 
 
 def work(task: Task) -> list[dict]:
     assert _worker_rules is not None and _worker_options is not None, "init_worker() first"
-    return process(task, _worker_rules, _worker_options)
+    return process_with_limit(task, _worker_rules, _worker_options)
 
 
-def run(tasks: Iterable[Task | dict], options: Options, jobs: int = 1) -> Iterator[dict]:
-    """Report records for every task, in input order, cleaning in `jobs` processes."""
-    if jobs <= 1:
-        init_worker(options)
-        for task in tasks:
-            yield from ([task] if isinstance(task, dict) else work(task))
-        return
-    with get_context("spawn").Pool(jobs, initializer=init_worker, initargs=(options,)) as pool:
-        for records in pool.imap(_work_or_pass, tasks, chunksize=4):
+def work_chunk(tasks: list[Task]) -> list[list[dict]]:
+    return [work(task) for task in tasks]
+
+
+class DocumentTimeout(BaseException):
+    """Raised by the alarm in the middle of a document; a BaseException so that no `except Exception`
+    in the cleaning code can swallow it."""
+
+
+def _alarm(signum, frame):
+    raise DocumentTimeout
+
+
+def process_with_limit(task: Task, rules: RuleSet, options: Options) -> list[dict]:
+    """process() under the per-document time limit (SIGALRM, so only in a process's main thread:
+    elsewhere, as in a threaded Dask worker, the document runs without a limit)."""
+    limit = options.timeout
+    if not limit or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return process(task, rules, options)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return process(task, rules, options)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except DocumentTimeout:
+        return [_record(task.source, task.output, "failed", error=f"timed out after {limit:g} s")]
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+class SchedulerError(CleanerError):
+    """The Dask scheduler cannot be used (not installed, not reachable)."""
+
+
+def run(
+    tasks: Iterable[Task | dict],
+    options: Options,
+    jobs: int = 1,
+    previous: Path | None = None,
+    scheduler: str | None = None,
+) -> Iterator[dict]:
+    """Report records for every task, in input order, cleaning in `jobs` worker processes (or on the
+    Dask cluster at `scheduler`).
+
+    Tasks are pulled from `tasks` only as workers free up, so memory stays flat whatever the number
+    of files. With `previous` (the last run's report), an input whose output is newer than it and
+    was made with the same rules is not cleaned again: its records are copied from that report.
+    """
+    current = Incremental(previous, load_rules(options.rule_paths, defaults=options.defaults).hash) if previous else None
+    tasks = _skip_current(tasks, current) if current else tasks
+    try:
+        if scheduler:
+            from .dask_runner import run_dask  # the [dask] extra is optional
+
+            yield from run_dask(tasks, options, scheduler)
+        elif jobs <= 1:
+            init_worker(options)
+            for task in tasks:
+                yield from ([task] if isinstance(task, dict) else work(task))
+        else:
+            yield from _run_pool(tasks, options, jobs)
+    finally:
+        if current is not None:
+            current.close()
+
+
+def _skip_current(tasks, current: "Incremental"):
+    """Tasks as they come, with an up-to-date one replaced by its previous records."""
+    for task in tasks:
+        if isinstance(task, Task) and (records := current.records_for(task)) is not None:
             yield from records
+        else:
+            yield task
 
 
-def _work_or_pass(task: Task | dict) -> list[dict]:
-    return [task] if isinstance(task, dict) else work(task)
+# How many tasks go to a worker at once, and how many such chunks may be in flight per worker: enough
+# to keep every worker busy, few enough that memory does not grow with the number of files.
+CHUNK = 8
+IN_FLIGHT_PER_WORKER = 3
+
+
+def _pool_context():
+    # fork starts a worker in milliseconds and with the parent's compiled rules; spawn where there is none.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker, initargs=(options,))
+
+
+def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:
+    chunk: list[Task | dict] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iterator[dict]:
+    """Chunks of tasks to a process pool, a bounded number in flight, records yielded in input order.
+
+    A worker that dies (a segfault in an extractor, os._exit, the OOM killer) breaks the whole pool and
+    every chunk in flight with it. Those chunks' tasks are then run again one at a time in a fresh pool:
+    the one that kills its worker again becomes a failed record, the others come out as usual.
+    """
+    pool = _new_pool(options, jobs)
+    pending: deque = deque()  # (chunk, future or None for a chunk of records only)
+    chunks = _chunks(tasks)
+    try:
+        while True:
+            while len(pending) < jobs * IN_FLIGHT_PER_WORKER:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                work_items = [task for task in chunk if isinstance(task, Task)]
+                pending.append((chunk, pool.submit(work_chunk, work_items) if work_items else None))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                yield from _in_order(chunk, future)
+            except (BrokenProcessPool, CancelledError):
+                pool.shutdown(wait=True)  # every future is settled now: done, or broken with the pool
+                pending.appendleft((chunk, future))
+                isolation = _new_pool(options, 1)
+                while pending:
+                    chunk, future = pending.popleft()
+                    try:
+                        yield from _in_order(chunk, future)  # it finished before the pool broke
+                    except (BrokenProcessPool, CancelledError):
+                        for task in chunk:
+                            records, isolation = _isolated(task, isolation, options)
+                            yield from records
+                isolation.shutdown(wait=True)
+                pool = _new_pool(options, jobs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(chunk: list[Task | dict], future) -> Iterator[dict]:
+    results = iter(future.result() if future is not None else ())
+    for task in chunk:
+        yield from ([task] if isinstance(task, dict) else next(results))
+
+
+def _isolated(task: Task | dict, pool: ProcessPoolExecutor, options: Options):
+    """One task alone in `pool`: its records, and the pool to go on with (a new one if it broke)."""
+    if isinstance(task, dict):
+        return [task], pool
+    try:
+        return pool.submit(work_chunk, [task]).result()[0], pool
+    except BrokenProcessPool:
+        pool.shutdown(wait=True)
+        error = "the worker process cleaning it died (a crash in native code, or killed)"
+        return [_record(task.source, task.output, "failed", error=error)], _new_pool(options, 1)
 
 
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
@@ -111,6 +272,10 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
     try:
         if task.output.resolve() == task.source.resolve():
             raise OSError("the output would overwrite the input")
+        # stat() follows symlinks, so a dangling or looping one fails here with its reason; reading a
+        # FIFO or a device would block or never end, so only regular files are read.
+        if not stat.S_ISREG(task.source.stat().st_mode):
+            return [_record(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
         data = task.source.read_bytes()
         if is_gzipped(task.source):
             data = gunzip(data)
@@ -118,10 +283,10 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
         if fmt == "jsonl":
             body, records = _clean_jsonl(task, data, rules, options)
         else:
-            text = decode_bytes(data, is_html=fmt == "html")
             if fmt == "html":
-                text = extract_text(text)
-            result = clean(text, rules=rules, site=task.site)
+                result = clean_html(data, rules=rules, site=task.site, guardrail=options.guardrail)
+            else:
+                result = clean(decode_bytes(data), rules=rules, site=task.site, guardrail=options.guardrail)
             body, records = result.text, [_record(task.source, task.output, result.status, result, rules)]
         if not options.dry_run:
             write_atomic(task.output, body)
@@ -137,7 +302,9 @@ def _clean_jsonl(task: Task, data: bytes, rules: RuleSet, options: Options) -> t
     a JSON object is written through unchanged and reported as failed."""
     lines_out, records = [], []
     text = decode_bytes(data)
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on \n only: a JSON string may hold U+2028 and other breaks that str.splitlines() splits on.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -155,7 +322,7 @@ def _clean_jsonl(task: Task, data: bytes, rules: RuleSet, options: Options) -> t
             continue
         record_id = obj.get(options.id_field, number)
         site = _site_of_url(obj.get("url")) or task.site
-        result = clean(value, rules=rules, site=site)
+        result = clean(value, rules=rules, site=site, guardrail=options.guardrail)
         obj[options.text_field] = result.text
         lines_out.append(json.dumps(obj, ensure_ascii=False))
         record = _record(task.source, task.output, result.status, result, rules)
@@ -181,6 +348,8 @@ def _record(source, output, status, result: Result | None = None, rules: RuleSet
     record = {"source": str(source), "output": str(output) if output else None, "status": status}
     if error:
         record["error"] = error
+    if result is not None and result.guard:
+        record["guard"] = result.guard
     record["chars_in"] = result.chars_in if result else 0
     record["chars_out"] = result.chars_out if result else 0
     record["rules_hash"] = rules.hash if rules else None

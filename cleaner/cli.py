@@ -9,12 +9,14 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .batch import Options, plan, run
+from .batch import Options, SchedulerError, plan, run
+from .progress import Progress
 from .decode import DecodeError, decode_bytes
 from .engine import clean
 from .errors import CleanerError
 from .examples import check_ruleset
-from .html import extract_text
+from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
+from .html import clean_html
 from .report import ReportWriter, Summary
 from .ruleset import load_rules
 
@@ -53,8 +55,17 @@ def clean_command(
     no_default_rules: bool = NoDefaultsOption,
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes [default: all cores]."),
     report: Optional[Path] = typer.Option(None, "--report", help="Report file [default: OUT/report.jsonl]; - for stderr."),
+    audit: Optional[Path] = typer.Option(None, "--audit", help="Also write an HTML audit page of every removal."),
     input_format: str = typer.Option("text", "--format", help="With stdin: text or html."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write the report only, no cleaned files."),
+    guardrail: str = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
+    guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, help="Guarded when less than this share of the words is left (0: never)..."),
+    guard_min_words: int = typer.Option(DEFAULT_MIN_WORDS, "--guard-min-words", min=0, help="...and fewer than this many words are left (0: never)."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL inputs: the field cleaned in each record."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL inputs: the field naming a record in the report [else its line number]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
+    force: bool = typer.Option(False, "--force", help="Clean every input again, even those whose output is up to date."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.0, help="Seconds a document may take before it is reported failed (0: no limit)."),
 ) -> None:
     """Clean files and folders of scraped pages.
 
@@ -64,10 +75,16 @@ def clean_command(
       cleaner clean pages/ extra.txt --out clean/ --rules my-rules/ --jobs 4
       cat page.txt | cleaner clean - > page.clean.txt
       cleaner clean - --format html --report - < page.html
+      cleaner clean scraped/ --out clean/ --audit audit.html
+      cleaner clean crawl.jsonl --out clean/ --text-field content --id-field url
+      cleaner clean scraped/ --out clean/ --scheduler tcp://scheduler:8786
     """
     ruleset = _load(rules, no_default_rules)
+    if guardrail not in GUARD_MODES:
+        fail(f"--guardrail must be one of {', '.join(GUARD_MODES)}, got {guardrail!r}")
+    guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
     if inputs == ["-"]:
-        _clean_stdin(ruleset, report, input_format)
+        _clean_stdin(ruleset, report, input_format, audit, guardrail=guard)
         return
     if "-" in inputs:
         fail("'-' (stdin) cannot be mixed with file inputs")
@@ -79,46 +96,80 @@ def clean_command(
             fail(f"{path}: no such file or folder")
         if path.is_dir() and path.resolve() == out.resolve():
             fail(f"--out {out} is the input folder itself: outputs would overwrite inputs")
-    options = Options(rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, dry_run=dry_run)
+    options = Options(
+        rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, dry_run=dry_run, guardrail=guard,
+        text_field=text_field, id_field=id_field, timeout=timeout,
+    )
     report_path = report or out / "report.jsonl"
+    # A rerun reuses what the last report says of up-to-date outputs (not with --force or --dry-run).
+    previous = None if force or dry_run or str(report_path) == "-" else report_path
     summary = Summary()
-    show_progress = sys.stderr.isatty()
-    with ReportWriter(report_path) as writer:
-        for record in run(plan(paths, out), options, jobs=jobs):
-            writer.write(record)
-            summary.add(record)
-            if show_progress and summary.documents % 25 == 0:
-                typer.echo(f"\r{summary.documents} documents ...", err=True, nl=False)
-    if show_progress:
-        typer.echo("\r", err=True, nl=False)
+    progress = Progress() if sys.stderr.isatty() else None
+    auditor = _audit_writer(audit, ruleset)
+    try:
+        records = run(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler)
+        with ReportWriter(report_path) as writer:
+            for record in records:
+                writer.write(record)
+                summary.add(record)
+                if auditor is not None:
+                    auditor.add(record)
+                if progress is not None:
+                    progress.update(summary.documents, summary.chars_in)
+    except SchedulerError as exc:
+        fail(str(exc))
+    if progress is not None:
+        progress.close()
     typer.echo(summary.render(), err=True)
     typer.echo(f"report: {report_path}", err=True)
+    if auditor is not None:
+        auditor.close()
+        typer.echo(f"audit: {audit}", err=True)
     raise typer.Exit(0 if summary.ok else 1)
 
 
-def _clean_stdin(ruleset, report: Optional[Path], input_format: str) -> None:
+def _audit_writer(path: Optional[Path], ruleset):
+    if path is None:
+        return None
+    from .audit import AuditWriter
+
+    try:
+        return AuditWriter(path, ruleset)
+    except OSError as exc:
+        fail(f"--audit {path}: {exc.strerror or exc}")
+
+
+def _clean_stdin(
+    ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None
+) -> None:
     if input_format not in ("text", "html"):
         fail("--format must be text or html")
     try:
-        text = decode_bytes(sys.stdin.buffer.read(), is_html=input_format == "html")
+        data = sys.stdin.buffer.read()
+        if input_format == "html":
+            result = clean_html(data, rules=ruleset, guardrail=guardrail)
+        else:
+            result = clean(decode_bytes(data), rules=ruleset, guardrail=guardrail)
     except DecodeError as exc:
         fail(f"stdin: {exc}")
-    if input_format == "html":
-        text = extract_text(text)
-    result = clean(text, rules=ruleset)
     sys.stdout.write(result.text)
+    record = {
+        "source": "-",
+        "output": "-",
+        "status": result.status,
+        **({"guard": result.guard} if result.guard else {}),
+        "chars_in": result.chars_in,
+        "chars_out": result.chars_out,
+        "rules_hash": ruleset.hash,
+        "removals": [r.to_dict() for r in result.removals],
+    }
+    auditor = _audit_writer(audit, ruleset)
+    if auditor is not None:
+        auditor.add(record, text=text)
+        auditor.close()
     if report is not None:
         import json
 
-        record = {
-            "source": "-",
-            "output": "-",
-            "status": result.status,
-            "chars_in": result.chars_in,
-            "chars_out": result.chars_out,
-            "rules_hash": ruleset.hash,
-            "removals": [r.to_dict() for r in result.removals],
-        }
         line = json.dumps(record, ensure_ascii=False) + "\n"
         if str(report) == "-":
             sys.stderr.write(line)
@@ -154,6 +205,105 @@ def rules_test(rules: Optional[List[Path]] = RulesOption, no_default_rules: bool
     examples = sum(len(r.meta.examples_remove) + len(r.meta.examples_keep) for r in ruleset)
     typer.echo(f"{len(ruleset)} rules, {examples} examples, {len(failures)} failed")
     raise typer.Exit(1 if failures else 0)
+
+
+@rules_app.command("lint")
+def rules_lint(
+    rules: Optional[List[Path]] = RulesOption,
+    no_default_rules: bool = NoDefaultsOption,
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Clean prose no rule may touch [default: fixtures/clean-prose]."),
+) -> None:
+    """Check rule files: unknown keys, duplicate ids, missing examples, rules that remove clean prose.
+
+    Exit 1 when there are errors; warnings alone exit 0.
+
+    \b
+    Examples:
+      cleaner rules lint
+      cleaner rules lint --rules my-rules/ --corpus my-articles/
+    """
+    from .lint import lint
+
+    try:
+        findings, count = lint(rules or [], defaults=not no_default_rules, corpus=corpus)
+    except CleanerError as exc:
+        fail(str(exc))
+    for finding in findings:
+        typer.echo(str(finding), err=True)
+    errors = sum(1 for f in findings if f.severity == "error")
+    typer.echo(f"{count} rules, {errors} errors, {len(findings) - errors} warnings")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command("learn")
+def learn_command(
+    folders: List[Path] = typer.Argument(..., metavar="FOLDER...", help="Folders (or files) of scraped pages."),
+    out: Path = typer.Option(..., "--out", "-o", help="The rule file to write."),
+    min_docs: int = typer.Option(5, "--min-docs", min=2, help="A line must be on at least this many documents of a site."),
+    min_share: float = typer.Option(0.2, "--min-share", min=0.0, max=1.0, help="...and on at least this share of them."),
+    max_words: int = typer.Option(60, "--max-words", min=1, help="Longer lines are never proposed."),
+) -> None:
+    """Propose rules for lines and short blocks repeated across many pages of a site.
+
+    The site is a folder named like a host (scraped/example.com/...) or a JSONL record's url. Review
+    the file, then use it with --rules.
+
+    \b
+    Examples:
+      cleaner learn scraped/ --out my-rules/learned.yaml
+      cleaner rules test --rules my-rules/learned.yaml --no-default-rules
+      cleaner clean scraped/ --out clean/ --rules my-rules/learned.yaml
+    """
+    from .batch import write_atomic
+    from .learn import Options as LearnOptions
+    from .learn import checked, iter_sources, learn, render
+
+    for folder in folders:
+        if not folder.exists():
+            fail(f"{folder}: no such file or folder")
+    problems: list[str] = []
+    sources = list(iter_sources(folders, problems))
+    for problem in problems:
+        typer.echo(f"skipped {problem}", err=True)
+    if not sources:
+        fail(f"no text, Markdown, HTML or JSONL documents in {', '.join(map(str, folders))}")
+    options = LearnOptions(min_docs=min_docs, min_share=min_share, max_words=max_words)
+    learned, notes = checked(learn(sources, options))
+    for note in notes:
+        typer.echo(note, err=True)
+    try:
+        write_atomic(out, render(learned, options, len(sources)))
+    except OSError as exc:
+        fail(f"{out}: {exc.strerror or exc}")
+    sites = len({s.site for s in sources})
+    typer.echo(f"{len(sources)} documents, {sites} sites: {len(learned)} rules proposed in {out}", err=True)
+
+
+@app.command("explain")
+def explain_command(
+    file: Path = typer.Argument(..., help="A text, Markdown, HTML or JSONL file (gzipped or not)."),
+    rules: Optional[List[Path]] = RulesOption,
+    no_default_rules: bool = NoDefaultsOption,
+    site: Optional[str] = typer.Option(None, "--site", help="The page's site, for rules scoped with sites: [default: from the path]."),
+    no_color: bool = typer.Option(False, "--no-color", help="Plain [-removed-]{rule} markers instead of colours."),
+) -> None:
+    """Show a file with what the rules remove struck through, coloured by rule, the rule id beside.
+
+    \b
+    Examples:
+      cleaner explain scraped/example.com/page.txt
+      cleaner explain page.html --rules my-rules/ | less -R
+    """
+    from .explain import explain_file
+
+    ruleset = _load(rules, no_default_rules)
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    colour = not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    try:
+        typer.echo(explain_file(file, ruleset, site, colour), nl=False)
+    except (OSError, CleanerError, ValueError) as exc:
+        fail(f"{file}: {getattr(exc, 'strerror', None) or exc}")
 
 
 @app.callback(invoke_without_command=True)

@@ -43,10 +43,14 @@ def decode_bytes(data: bytes, is_html: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if _UTF8_MULTIBYTE.search(data):
+    if _mostly_utf8(data):
         # UTF-8 with Windows-1252 pieces pasted in (a common scraper accident): decode each invalid
-        # run as cp1252. Only when real UTF-8 is present: otherwise it is a legacy encoding throughout.
+        # run as cp1252. Only when most non-ASCII bytes are real UTF-8: otherwise it is a legacy
+        # encoding throughout (GB2312 or Shift-JIS byte pairs can look like the odd UTF-8 sequence).
         return data.decode("utf-8", errors=_CP1252_FALLBACK)
+    declared = _declared_charset(data) if is_html else None
+    if declared:
+        return data.decode(declared, errors="replace")
     dammit = UnicodeDammit(data, is_html=is_html)
     if dammit.declared_html_encoding and dammit.unicode_markup is not None:
         return dammit.unicode_markup
@@ -54,6 +58,39 @@ def decode_bytes(data: bytes, is_html: bool = False) -> str:
     if _reads_as_latin(latin):
         return latin
     return dammit.unicode_markup if dammit.unicode_markup is not None else latin
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    high = len(data.translate(None, _ASCII))  # the non-ASCII bytes, counted in C
+    in_utf8 = sum(len(match) for match in _UTF8_MULTIBYTE.findall(data))
+    return high > 0 and in_utf8 >= 0.5 * high
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The codec named by the page's <meta charset> (in its first 4 KB), when Python knows it and it is
+    not UTF-8 (which strict decoding already tried)."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    if codec == "utf-8":
+        return None
+    return _AS_BROWSERS_READ.get(codec, codec)
+
+
+# Labels that browsers (the WHATWG Encoding Standard) read as the larger superset encoding.
+_AS_BROWSERS_READ = {
+    "latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030",
+    "shift_jis": "cp932", "euc_kr": "cp949", "iso8859-9": "cp1254", "tis-620": "cp874",
+}
+
+
+_ASCII = bytes(range(128))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 def _cp1252_fallback(error: UnicodeDecodeError):

@@ -6,29 +6,104 @@ trimmed so no text is counted twice, and protected lines are cut out of any span
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 
 from .document import Document
+from .matching import attach, matcher_for
+from .guardrail import Guardrail
 from .kinds import Rule
 from .model import Removal, Result, Span
 from .ruleset import RuleSet, default_rules
 
 
-def clean(text: str, rules: RuleSet | None = None, site: str | None = None) -> Result:
-    """Clean one document's text. `site` (a host name) enables rules scoped with `sites:`."""
+# Removing junk can uncover more: a teaser list now follows the last prose line, the article's core
+# moves, a line enters a rule's zone. So the rules run again on the output until a pass finds nothing,
+# which makes cleaning a cleaned text a no-op (idempotence). The cap bounds pathological inputs.
+MAX_PASSES = 4
+
+
+def clean(
+    text: str, rules: RuleSet | None = None, site: str | None = None, *, guardrail: Guardrail | None = None
+) -> Result:
+    """Clean one document's text. `site` (a host name) enables rules scoped with `sites:`;
+    `guardrail` decides when so much went that the document is `guarded` (see guardrail.py)."""
     rules = rules if rules is not None else default_rules()
+    guardrail = guardrail if guardrail is not None else Guardrail()
     doc = Document(text)
     active = rules.for_site(site)
-    protected, found = _find_spans(doc, active)
-    removals = _resolve(doc, found, protected)
-    output = render(doc, removals)
-    status = "cleaned" if removals else "unchanged"
-    return Result(text=output, removals=removals, chars_in=len(text), status=status)
+    removals = _removals(doc, active)
+    output, segments = _render(doc, removals)
+    seen = text
+    for _ in range(MAX_PASSES - 1):
+        if output == seen:
+            break  # the last pass already ran on exactly this text
+        more = _removals(Document(output), active)
+        if not more:
+            break
+        removals = sorted(removals + _map_back(doc, more, segments, removals), key=lambda r: r.start)
+        seen = output
+        output, segments = _render(doc, removals)
+    guard = guardrail.verdict(text, output, removals)
+    if guard is None:
+        status = "cleaned" if removals else "unchanged"
+    else:
+        status = "guarded"
+        if guardrail.mode == "keep":
+            output, removals, guard = render(doc, []), [], f"kept whole: {guard}"
+    return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard)
+
+
+def _removals(doc: Document, rules: list[Rule]) -> list[Removal]:
+    protected, found = _find_spans(doc, rules)
+    return _resolve(doc, found, protected)
+
+
+def _map_back(doc: Document, more: list[Removal], segments, removals: list[Removal]) -> list[Removal]:
+    """Removals found in an output, moved to offsets in the input `doc`, minus what is already removed
+    there (so every input character stays in at most one removal)."""
+    out_starts = [segment[0] for segment in segments]
+    taken = [(r.start, r.end) for r in removals]
+    line_starts = [line.start for line in doc.lines]
+    mapped = []
+    for removal in more:
+        start, end = _to_input(segments, out_starts, removal.start, removal.end)
+        for piece_start, piece_end in _subtract(start, end, taken):
+            piece_start, piece_end = _trim_whitespace(doc.text, piece_start, piece_end)
+            if piece_start < piece_end:
+                mapped.append(
+                    replace(
+                        removal,
+                        start=piece_start,
+                        end=piece_end,
+                        line=bisect_right(line_starts, piece_start),
+                        text=doc.text[piece_start:piece_end],
+                    )
+                )
+    return mapped
+
+
+def _to_input(segments, out_starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """Output offsets [start, end) as input offsets: from the first kept character at or after
+    `start` to just past the last kept character before `end` (output line breaks map to nothing)."""
+    first = max(bisect_right(out_starts, start) - 1, 0)
+    out_at, in_at, length = segments[first]
+    if start >= out_at + length:  # on a line break: the next segment's first character
+        if first + 1 >= len(segments):
+            return 0, 0
+        out_at, in_at, length = segments[first + 1]
+    in_start = in_at + max(start - out_at, 0)
+    last = bisect_right(out_starts, end - 1) - 1
+    if last < 0:
+        return 0, 0
+    out_at, in_at, length = segments[last]
+    return in_start, in_at + min(end - out_at, length)
 
 
 def _find_spans(doc: Document, rules: list[Rule]) -> tuple[list[Span], list[tuple[Span, Rule, int]]]:
     protected: list[Span] = []
     found: list[tuple[Span, Rule, int]] = []
     line_starts = [line.start for line in doc.lines]
+    attach(doc, matcher_for(rules))  # the rules' line regexes in one pass over the document
     for order, rule in enumerate(rules):
         for span in rule.find(doc):
             if rule.meta.zone != "any":
@@ -45,18 +120,19 @@ def _find_spans(doc: Document, rules: list[Rule]) -> tuple[list[Span], list[tupl
 def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
     """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins."""
     found.sort(key=lambda item: (item[0].start, -item[0].end, item[2]))
-    pieces: list[tuple[int, int, Rule]] = []
+    pieces: list[tuple[int, int, Rule, str]] = []
     covered_until = 0
     for span, rule, _ in found:
         start = max(span.start, covered_until)
         if start >= span.end:
             continue
         for piece_start, piece_end in _subtract(start, span.end, protected):
-            pieces.append((piece_start, piece_end, rule))
+            # A kind may explain each span (which detector and parameters fired); else the rule's reason.
+            pieces.append((piece_start, piece_end, rule, span.reason or rule.meta.reason))
         covered_until = span.end
     line_starts = [line.start for line in doc.lines]
     removals = []
-    for start, end, rule in pieces:
+    for start, end, rule, reason in pieces:
         start, end = _trim_whitespace(doc.text, start, end)
         if start >= end:
             continue
@@ -68,21 +144,21 @@ def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
                 end=end,
                 line=bisect_right(line_starts, start),
                 text=doc.text[start:end],
-                reason=rule.meta.reason,
+                reason=reason,
             )
         )
     return removals
 
 
-def _subtract(start: int, end: int, protected: list[Span]):
-    """[start, end) minus every protected span."""
+def _subtract(start: int, end: int, protected):
+    """[start, end) minus every protected span (Spans or (start, end) pairs)."""
     cursor = start
-    for guard in sorted(protected):
-        if guard.end <= cursor or guard.start >= end:
+    for guard_start, guard_end in sorted((g[0], g[1]) if isinstance(g, tuple) else (g.start, g.end) for g in protected):
+        if guard_end <= cursor or guard_start >= end:
             continue
-        if guard.start > cursor:
-            yield cursor, guard.start
-        cursor = max(cursor, guard.end)
+        if guard_start > cursor:
+            yield cursor, guard_start
+        cursor = max(cursor, guard_end)
     if cursor < end:
         yield cursor, end
 
@@ -98,7 +174,14 @@ def _trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
 def render(doc: Document, removals: list[Removal]) -> str:
     """The kept text: a line emptied by removals disappears with its break, blank runs fold to one,
     no blank line at the start or end, one trailing newline, \\n line endings, no BOM."""
+    return _render(doc, removals)[0]
+
+
+def _render(doc: Document, removals: list[Removal]) -> tuple[str, list[tuple[int, int, int]]]:
+    """render(), plus where each kept piece came from: (output offset, input offset, length) segments,
+    so removals found in the output can be moved back to the input."""
     out: list[str] = []
+    line_pieces: list[list[tuple[int, int]]] = []
     cuts = [(r.start, r.end) for r in removals]
     cut = 0
     for line in doc.lines:
@@ -108,14 +191,18 @@ def render(doc: Document, removals: list[Removal]) -> str:
         while probe < len(cuts) and cuts[probe][0] < line.end:
             cut_start, cut_end = cuts[probe]
             if cut_start > position:
-                kept.append(doc.text[position:cut_start])
+                kept.append((position, cut_start))
             position = max(position, cut_end)
             probe += 1
         if position < line.end:
-            kept.append(doc.text[position:line.end])
-        text = "".join(kept).rstrip()
+            kept.append((position, line.end))
+        joined = "".join(doc.text[a:b] for a, b in kept)
+        text = joined.rstrip()
+        right = len(joined) - len(text)
+        left = 0
         if line.index == 0:
-            text = text.lstrip("\ufeff")
+            left = len(text) - len(text.lstrip("\ufeff"))
+            text = text[left:]
         if not text.strip():
             if line.plain:
                 continue  # emptied by a removal: the line goes, and its break with it
@@ -123,8 +210,32 @@ def render(doc: Document, removals: list[Removal]) -> str:
         if text == "" and (not out or out[-1] == ""):
             continue
         out.append(text)
+        line_pieces.append(_trim_pieces(kept, left, right) if text else [])
     while out and out[-1] == "":
         out.pop()
     if not out:
-        return ""
-    return "\n".join(out) + "\n"
+        return "", []
+    segments, offset = [], 0
+    for text, pieces in zip(out, line_pieces):
+        for start, end in pieces:
+            segments.append((offset, start, end - start))
+            offset += end - start
+        offset += 1  # the line break
+    return "\n".join(out) + "\n", segments
+
+
+def _trim_pieces(pieces: list[tuple[int, int]], left: int, right: int) -> list[tuple[int, int]]:
+    """The input ranges of a line's kept text without `left` leading and `right` trailing characters."""
+    trimmed = []
+    for start, end in pieces:
+        cut = min(left, end - start)
+        start, left = start + cut, left - cut
+        if start < end:
+            trimmed.append((start, end))
+    while right and trimmed:
+        start, end = trimmed.pop()
+        cut = min(right, end - start)
+        end, right = end - cut, right - cut
+        if start < end:
+            trimmed.append((start, end))
+    return trimmed

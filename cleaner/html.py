@@ -1,22 +1,127 @@
-"""HTML input: decode, extract the article text with trafilatura, then clean it like any text."""
+"""HTML input: decode, parse, remove the DOM junk of `selector` rules, extract the article text with
+trafilatura, then clean it like any text.
+
+Selector removals are reported with the rule id, the node's text and its DOM path (`node`); they have no
+offsets (start = end = -1, line 0) because the node never reaches the extracted text. Every other
+removal's offsets refer to the extracted text, which is also what `chars_in` counts.
+"""
 from __future__ import annotations
 
-import trafilatura
+from dataclasses import replace
+
+from lxml.html import HtmlElement
+from trafilatura import extract
+from trafilatura.utils import load_html
 
 from .decode import decode_bytes
 from .engine import clean
-from .model import Result
-from .ruleset import RuleSet
+from .guardrail import Guardrail
+from .kinds.selector import SelectorRule, candidates
+from .model import Removal, Result
+from .ruleset import RuleSet, default_rules
+
+# Chosen by measurement on the dev half of the benchmarks (see the HTML section of the bench report):
+# tables hold article content often enough to keep; comments are never the article.
+EXTRACT_OPTIONS = dict(include_comments=False, include_tables=True)
+
+# A selector never removes a node that holds the article container itself.
+_ARTICLE_CONTAINERS = frozenset({"article", "main", "body", "html"})
 
 
-def extract_text(html: str) -> str:
+def parse(html: str) -> HtmlElement | None:
+    """The page's DOM as trafilatura parses it (None when the text is not HTML at all)."""
+    return load_html(html)
+
+
+def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
+    """Remove from `tree` every node a selector rule matches: one Removal per node, in document order,
+    with the node's path in the page as it was (all nodes are chosen before any is removed). A node
+    inside another chosen node goes with it and is not reported twice."""
+    selectors = [rule for rule in rules if isinstance(rule, SelectorRule)]
+    if not selectors:
+        return []
+    root = tree.getroottree()
+    page_chars = max(_text_length(tree), 1)
+    page = candidates(tree)
+    chosen: dict = {}  # node -> the rule that takes it (the first rule, in pack order)
+    for rule in selectors:
+        for node in rule.select(tree, page):
+            if node not in chosen and _removable(node, page_chars, rule.max_share):
+                chosen[node] = rule
+    outer = [node for node in chosen if not any(parent in chosen for parent in node.iterancestors())]
+    if len(outer) > 1:
+        order = {el: i for i, el in enumerate(tree.iter())}
+        outer.sort(key=order.__getitem__)
+    removals = []
+    for node in outer:
+        rule = chosen[node]
+        removals.append(
+            Removal(
+                rule=rule.meta.id,
+                file=rule.meta.file,
+                start=-1,
+                end=-1,
+                line=0,
+                text=" ".join(" ".join(node.itertext()).split()),
+                reason=rule.meta.reason,
+                node=root.getpath(node),
+            )
+        )
+    for node in outer:
+        node.drop_tree()  # keeps the node's tail text, which belongs to its parent
+    return removals
+
+
+def _removable(node: HtmlElement, page_chars: int, max_share: float) -> bool:
+    if node.tag in _ARTICLE_CONTAINERS or node.get("itemprop") == "articleBody":
+        return False
+    if any(True for _ in node.iterdescendants("article", "main")):
+        return False
+    return _text_length(node) <= max_share * page_chars
+
+
+def _text_length(node: HtmlElement) -> int:
+    return sum(len(piece.strip()) for piece in node.itertext())
+
+
+def extract_text(html: str | HtmlElement) -> str:
     """The main text of a page as trafilatura extracts it ('' when it finds none)."""
-    text = trafilatura.extract(html, include_comments=False, include_tables=True)
-    return text or ""
+    return extract(html, **EXTRACT_OPTIONS) or ""
 
 
-def clean_html(html: bytes | str, rules: RuleSet | None = None, site: str | None = None) -> Result:
-    """Extract and clean one page. Removal offsets refer to the extracted text."""
+def clean_html(
+    html: bytes | str, rules: RuleSet | None = None, site: str | None = None, *, guardrail: Guardrail | None = None
+) -> Result:
+    """Extract and clean one page: selector rules on the DOM, trafilatura, then the text rules."""
+    rules = rules if rules is not None else default_rules()
     if isinstance(html, bytes):
         html = decode_bytes(html, is_html=True)
-    return clean(extract_text(html), rules=rules, site=site)
+    tree = parse(html) if html.strip() else None
+    if tree is None:
+        return clean("", rules=rules, site=site, guardrail=guardrail)
+    dom_removals = apply_selectors(tree, rules.for_site(site))
+    result = clean(extract_text(tree), rules=rules, site=site, guardrail=guardrail)
+    if not dom_removals:
+        return result
+    status = "cleaned" if result.status == "unchanged" else result.status
+    return replace(result, removals=dom_removals + result.removals, status=status)
+
+
+_EXAMPLE_PAGE = (
+    "<html><head><title>Town council backs plan for new cycle lanes</title></head><body><article>"
+    "<h1>Town council backs plan for new cycle lanes</h1>"
+    "<p>The town council voted on Tuesday evening to fund a network of protected cycle lanes across the centre, "
+    "ending a debate that has divided residents for more than two years.</p>"
+    "<p>Supporters argued that the lanes would cut traffic and make the streets safer for children.</p>"
+    "{snippet}"
+    "<p>Construction is expected to begin in the autumn and to last about eighteen months.</p>"
+    "</article></body></html>"
+)
+
+
+def selector_example(rule: SelectorRule, snippet: str) -> tuple[list[Removal], str]:
+    """Run one selector rule alone on `snippet` placed inside a small article page: its removals, and the
+    page's text left afterwards (to check that nothing of the article went)."""
+    tree = parse(_EXAMPLE_PAGE.format(snippet=snippet))
+    removals = apply_selectors(tree, [rule])
+    return removals, " ".join(" ".join(tree.itertext()).split())

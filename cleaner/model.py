@@ -23,9 +23,15 @@ class Removal:
     line: int  # 1-based line number of `start`
     text: str
     reason: str
+    # HTML selector removals only: the removed node's path in the page's DOM. Their start/end are -1
+    # (and line 0): the node never reaches the extracted text, so no offset into it exists.
+    node: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        record = asdict(self)
+        if record["node"] is None:
+            del record["node"]
+        return record
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Result:
     removals: list[Removal]
     chars_in: int
     status: str = "cleaned"  # "cleaned" | "unchanged" | "guarded"
+    guard: str | None = None  # with status "guarded": why (see guardrail.py), for the report
 
     @property
     def chars_out(self) -> int:

@@ -134,7 +134,7 @@ def _read_specs(file: Path, label: str) -> list[dict]:
     if isinstance(data, dict) and "rules" in data and "id" not in data:
         extra = set(data) - {"rules", "__line__"}
         if extra:
-            raise RuleError(label, None, f"unknown top-level keys: {', '.join(sorted(extra))}")
+            raise RuleError(label, None, f"unknown top-level keys: {', '.join(sorted(map(str, extra)))}")
         data = data["rules"]
         if not isinstance(data, list):
             raise RuleError(label, None, "'rules' must be a list of rules")
@@ -156,6 +156,10 @@ def build_rule(spec, file: str) -> Rule:
     def fail(problem: str) -> RuleError:
         return RuleError(file, where, problem + (f" (line {line})" if line else ""))
 
+    # YAML allows any key (1:, null:); the messages below sort and join keys as text.
+    odd_keys = [key for key in spec if not isinstance(key, str)]
+    if odd_keys:
+        raise fail(f"keys must be names, got {odd_keys[0]!r}")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise fail(f"'id' must be kebab-case (like 'subscribe-now'), got {rule_id!r}")
     for key in ("description", "kind"):
@@ -185,6 +189,12 @@ def build_rule(spec, file: str) -> Rule:
     for side in ("remove", "keep"):
         if not isinstance(examples.get(side, []), list):
             raise fail(f"'examples.{side}' must be a list")
+        # Only text: nested lists built from YAML aliases (a "billion laughs" file) would otherwise
+        # expand without bound when the rule set is hashed.
+        for item in examples.get(side, []):
+            fields = [v for k, v in item.items() if k != "__line__"] if isinstance(item, dict) else [item]
+            if not all(isinstance(v, str) for v in fields):
+                raise fail(f"'examples.{side}' entries must be text or {{text, article}} mappings of text")
     meta = RuleMeta(
         id=rule_id,
         kind=kind.kind,

@@ -3,14 +3,17 @@ from .base import Rule, RuleMeta
 from .block import BlockRule
 from .caption import CaptionRule
 from .duplicate import DuplicateRule
+from .heuristic import HeuristicRule
 from .line import LineRule
 from .phrase import PhraseRule
 from .protect import ProtectRule
+from .selector import SelectorRule
 from .tail import TailRule
 
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule)
+    for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule, SelectorRule,
+                HeuristicRule)
 }
 
 __all__ = ["KINDS", "Rule", "RuleMeta"]

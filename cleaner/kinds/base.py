@@ -48,6 +48,11 @@ class Rule:
     def find(self, doc: Document) -> Iterator[Span]:
         raise NotImplementedError
 
+    def line_regexes(self) -> tuple[tuple[object, str], ...]:
+        """(regex, "full" | "search") pairs this kind runs on every line's plain text through
+        cleaner.matching, so a RuleSet matches them all in one pass."""
+        return ()
+
     def span_lines(self, doc: Document, first: int, last: int) -> Span:
         start, end = doc.span(first, last)
         return Span(start, end, self.meta.id, self.meta.reason)

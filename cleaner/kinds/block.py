@@ -6,6 +6,7 @@ teaser headline after it). A line that reads as prose is never taken as a headli
 """
 from __future__ import annotations
 
+from ..matching import FULL, fullmatch_lines
 from .base import Rule
 
 
@@ -23,16 +24,18 @@ class BlockRule(Rule):
         self.max_lines = self.integer("max_lines", 8, minimum=1)
         self.next_max_words = self.integer("next_max_words", 16, minimum=1)
 
+    def line_regexes(self):
+        return ((self.start, FULL),)
+
     def find(self, doc):
-        index = 0
-        while index < len(doc.lines):
-            line = doc.lines[index]
-            if line.plain and self.start.fullmatch(line.plain):
-                last = self._block_end(doc, index)
-                if last is not None:
-                    yield self.span_lines(doc, index, last)
-                    index = last
-            index += 1
+        resume = 0  # a block's lines are not searched for another start
+        for index in fullmatch_lines(doc, self.start):
+            if index < resume or not doc.lines[index].plain:
+                continue
+            last = self._block_end(doc, index)
+            if last is not None:
+                yield self.span_lines(doc, index, last)
+                resume = last + 1
 
     def _block_end(self, doc, first: int) -> int | None:
         if self.end is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..matching import SEARCH, search_lines
 from .base import Rule
 
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
@@ -50,14 +51,16 @@ class CaptionRule(Rule):
         self.min_subject_words = self.integer("min_subject_words", 3, minimum=1)
         self.max_words = self.integer("max_words", 120, minimum=1)
 
+    def line_regexes(self):
+        return ((self.credit, SEARCH),)
+
     def find(self, doc):
         captions = []
-        for line in doc.lines:
+        for index, start, end in search_lines(doc, self.credit):
+            line = doc.lines[index]
             if line.plain and line.n_words <= self.max_words:
-                match = self.credit.search(line.plain)
-                if match:
-                    subject = line.plain[: match.start()] + " " + line.plain[match.end():]
-                    captions.append((line, content_words(subject)))
+                subject = line.plain[:start] + " " + line.plain[end:]
+                captions.append((line, content_words(subject)))
         if not captions:
             return
         caption_lines = {line.index for line, _ in captions}

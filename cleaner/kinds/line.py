@@ -1,6 +1,7 @@
 """`line`: whole lines matching a regex (full line, case-insensitive, whitespace and Markdown folded)."""
 from __future__ import annotations
 
+from ..matching import FULL, fullmatch_lines
 from .base import Rule
 
 
@@ -14,7 +15,11 @@ class LineRule(Rule):
         self.pattern = self.regex("pattern", "patterns")
         self.max_chars = self.integer("max_chars", 300, minimum=1)
 
+    def line_regexes(self):
+        return ((self.pattern, FULL),)
+
     def find(self, doc):
-        for line in doc.lines:
-            if line.plain and len(line.plain) <= self.max_chars and self.pattern.fullmatch(line.plain):
-                yield self.span_lines(doc, line.index, line.index)
+        for index in fullmatch_lines(doc, self.pattern):
+            line = doc.lines[index]
+            if line.plain and len(line.plain) <= self.max_chars:
+                yield self.span_lines(doc, index, index)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..document import plain_text
+from ..matching import cached
 from .base import Rule
 
 # Trailing punctuation and arrows that widgets put after a label ("Read more »", "Share:").
@@ -23,6 +24,9 @@ class PhraseRule(Rule):
             raise self.error("'phrases' holds an entry that is only punctuation")
 
     def find(self, doc):
-        for line in doc.lines:
-            if line.plain and line.key.strip(_TRIM) in self.phrases:
-                yield self.span_lines(doc, line.index, line.index)
+        # Every phrase rule compares the same stripped keys: computed once per document.
+        keys = cached(doc, "phrase-keys", lambda: [line.key.strip(_TRIM) if line.plain else "" for line in doc.lines])
+        phrases = self.phrases
+        for index, key in enumerate(keys):
+            if key and key in phrases:
+                yield self.span_lines(doc, index, index)

@@ -1,6 +1,7 @@
 """`protect`: lines that must never be removed, whatever other rules match. The engine honours them."""
 from __future__ import annotations
 
+from ..matching import FULL, fullmatch_lines
 from .base import Rule
 
 
@@ -12,7 +13,10 @@ class ProtectRule(Rule):
         super().__init__(meta, params)
         self.pattern = self.regex("pattern", "patterns")
 
+    def line_regexes(self):
+        return ((self.pattern, FULL),)
+
     def find(self, doc):
-        for line in doc.lines:
-            if line.plain and self.pattern.fullmatch(line.plain):
-                yield self.span_lines(doc, line.index, line.index)
+        for index in fullmatch_lines(doc, self.pattern):
+            if doc.lines[index].plain:
+                yield self.span_lines(doc, index, index)

@@ -7,6 +7,7 @@ short closing line of the article looks the same as a teaser headline.
 """
 from __future__ import annotations
 
+from ..matching import FULL, fullmatch_lines
 from .base import Rule
 
 
@@ -21,6 +22,9 @@ class TailRule(Rule):
         self.max_words = self.integer("max_words", 20, minimum=1)
         self.max_lines = self.integer("max_lines", 60, minimum=1)
 
+    def line_regexes(self):
+        return ((self.marker, FULL),)
+
     def _teaser_like(self, line) -> bool:
         return line.is_blank or (not line.is_prose and line.n_words <= self.max_words)
 
@@ -28,10 +32,10 @@ class TailRule(Rule):
         core = doc.core
         after = core[1] + 1 if core else 0
         lines = doc.lines
-        index = after
-        while index < len(lines):
+        resume = after  # a run's lines are not searched for another marker
+        for index in fullmatch_lines(doc, self.marker):
             line = lines[index]
-            if line.plain and self.marker.fullmatch(line.plain) and line.n_words <= self.max_words:
+            if index >= resume and line.plain and line.n_words <= self.max_words:
                 first = index
                 while first - 1 >= after and self._teaser_like(lines[first - 1]):
                     first -= 1
@@ -41,5 +45,4 @@ class TailRule(Rule):
                 content = [i for i in range(first, last + 1) if not lines[i].is_blank]
                 if len(content) <= self.max_lines:
                     yield self.span_lines(doc, content[0], content[-1])
-                index = last
-            index += 1
+                resume = last + 1

@@ -1,0 +1,170 @@
+"""Throughput of `cleaner clean` as whole processes, against datatrove's C4QualityFilter line filter.
+
+    .venv/bin/python bench/throughput.py [--mb 56] [--repeats 3] [--skip-sizes] [--skip-memory]
+
+Builds a corpus in a temporary folder (never in the repository) by replicating the benchmark pages
+(../shared/benchmarks/*/text-raw and text-trafilatura) until it holds at least --mb megabytes, then:
+
+1. cleaner --jobs 1, cleaner --jobs 2 and the C4 line filter (one process reading every file, filtering
+   its lines as bench/tools.py does, writing an output per file), alternating, --repeats times each:
+   median wall time, MB/s, docs/s;
+2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut);
+3. peak memory (max RSS of any process of the run) for 1,000 and for 20,000 files of 1 KB.
+
+Only page texts are used, never the gold standards.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+PYTHON = sys.executable
+CLEANER = [PYTHON, "-m", "cleaner"]
+
+
+def source_texts() -> list[bytes]:
+    files = sorted(BENCHMARKS.glob("*/text-raw/*.txt")) + sorted(BENCHMARKS.glob("*/text-trafilatura/*.txt"))
+    if not files:
+        sys.exit(f"no benchmark texts under {BENCHMARKS}")
+    return [f.read_bytes() for f in files]
+
+
+def build_corpus(folder: Path, texts: list[bytes], megabytes: float) -> tuple[int, int]:
+    total, count, copy = 0, 0, 0
+    while total < megabytes * 1e6:
+        sub = folder / f"copy{copy:02}"
+        sub.mkdir(parents=True)
+        for number, data in enumerate(texts):
+            (sub / f"{number:05}.txt").write_bytes(data)
+            total += len(data)
+            count += 1
+        copy += 1
+    return total, count
+
+
+def sized_corpus(folder: Path, texts: list[bytes], size: int, total: int) -> int:
+    """Documents of `size` bytes (cut at a line break) adding up to about `total` bytes."""
+    stream = b"\n\n".join(texts)
+    while len(stream) < max(size, total):
+        stream += b"\n\n" + stream
+    folder.mkdir(parents=True)
+    count, offset = 0, 0
+    while count * size < total:
+        piece = stream[offset:offset + size]
+        cut = piece.rfind(b"\n")
+        piece = piece[: cut + 1] if cut > size // 2 else piece
+        piece = piece.decode("utf-8", "ignore").encode("utf-8")
+        (folder / f"{count:06}.txt").write_bytes(piece)
+        offset = (offset + len(piece)) % max(len(stream) - size, 1)
+        count += 1
+    return count
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    """Max RSS of any process of the command (the child wrapper reports its own children)."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([PYTHON, "-c", probe, *command], capture_output=True, text=True, check=True).stdout
+    return int(out.strip()) / 1024
+
+
+def c4_command(corpus: Path, out: Path) -> list[str]:
+    return [PYTHON, str(Path(__file__).resolve()), "c4", str(corpus), str(out)]
+
+
+def run_c4(corpus: Path, out: Path) -> None:
+    """The competitor as a whole process: read, filter lines (bench/tools.py's c4_lines), write."""
+    sys.path.insert(0, str(ROOT))
+    from bench.tools import c4_lines
+
+    for path in sorted(corpus.rglob("*.txt")):
+        target = out / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(c4_lines(path.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=56.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-sizes", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    texts = source_texts()
+    work = Path(tempfile.mkdtemp(prefix="cleaner-throughput-"))
+    try:
+        corpus = work / "corpus"
+        size, docs = build_corpus(corpus, texts, args.mb)
+        print(f"corpus: {docs} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores, {args.repeats} runs each (median)")
+        runs = {
+            "cleaner --jobs 1": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "1"],
+            "cleaner --jobs 2": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "2"],
+            "C4QualityFilter lines": lambda out: c4_command(corpus, out),
+        }
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        for repeat in range(args.repeats):
+            for name, command in runs.items():  # alternating: load drifts hit every tool alike
+                out = work / f"out-{repeat}-{len(times[name])}-{name.split()[-1]}"
+                times[name].append(timed(command(out)))
+                shutil.rmtree(out, ignore_errors=True)
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        for name, seconds in medians.items():
+            print(f"  {name:<24} {seconds:7.2f} s  {size / 1e6 / seconds:6.2f} MB/s  {docs / seconds:7.0f} docs/s"
+                  f"  (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
+        c4, one, two = medians["C4QualityFilter lines"], medians["cleaner --jobs 1"], medians["cleaner --jobs 2"]
+        print(f"  C4 / cleaner --jobs 1: {c4 / one:.2f}x (target >= 2)   jobs 1 / jobs 2: {one / two:.2f}x (target >= 1.6)")
+        shutil.rmtree(corpus)
+
+        if not args.skip_sizes:
+            print("cost per MB by document size (cleaner --jobs 1, ~20 MB per size):")
+            costs = {}
+            for label, doc_size in (("1 KB", 1_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("20 MB", 20_000_000)):
+                folder = work / f"size-{doc_size}"
+                count = sized_corpus(folder, texts, doc_size, 20_000_000)
+                mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+                seconds = statistics.median(
+                    timed(CLEANER + ["clean", str(folder), "--out", str(work / f"o{doc_size}-{r}"), "--jobs", "1"])
+                    for r in range(args.repeats)
+                )
+                costs[label] = seconds / mb
+                print(f"  {label:>6}: {count:6} files {mb:5.1f} MB  {seconds:6.2f} s  {seconds / mb * 1000:6.1f} ms/MB")
+                shutil.rmtree(folder)
+            print(f"  max/min cost per MB: {max(costs.values()) / min(costs.values()):.2f}x (target <= 1.5)")
+
+        if not args.skip_memory:
+            print("peak memory (max RSS of a process, cleaner --jobs 2, 1 KB files):")
+            peaks = {}
+            for count in (1_000, 20_000):
+                folder = work / f"files-{count}"
+                sized_corpus(folder, texts, 1_000, count * 1_000)
+                peaks[count] = peak_rss_mb(CLEANER + ["clean", str(folder), "--out", str(work / f"m{count}"), "--jobs", "2"])
+                print(f"  {count:6} files: {peaks[count]:6.1f} MB")
+                shutil.rmtree(folder)
+            print(f"  20,000 / 1,000: {peaks[20_000] / peaks[1_000]:.2f}x (target <= 1.2)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "c4":
+        run_c4(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()

@@ -1,0 +1,168 @@
+"""`selector`: HTML only. DOM nodes matched by CSS selectors, removed before extraction.
+
+The text engine runs every kind over a Document; a selector has nothing to match in text, so its find()
+yields nothing and cleaner/html.py applies select() on the parsed page instead.
+
+A selector is only ever as precise as the page's class names: `.share` on a page whose whole article sits
+in `<div class="share">` would take the article. So a matched node that holds most of the page's text,
+or that contains the article container, is left alone (see `max_share`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cssselect import HTMLTranslator, SelectorError, parse
+from cssselect.parser import Attrib, Class, Element, Hash
+from lxml.etree import XPath, XPathError
+
+from .base import Rule
+
+_TRANSLATOR = HTMLTranslator()
+# Elements that carry a class or an id: the only ones the pack's selectors can match. Collected once per
+# page (in C), so each rule checks a short list instead of walking the whole tree in XPath.
+_CANDIDATES = XPath("//*[@class or @id]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    element: object
+    classes: frozenset
+    id: str | None
+
+
+def candidates(tree) -> list[Candidate]:
+    """The elements of `tree` with a class or an id, in document order, for SelectorRule.select()."""
+    return [Candidate(el, frozenset((el.get("class") or "").split()), el.get("id")) for el in _CANDIDATES(tree)]
+
+
+@dataclass(frozen=True)
+class _Simple:
+    """A compound selector without combinators or pseudo-classes: tag, #id, .classes, [attr op value]."""
+
+    tag: str | None
+    id: str | None
+    classes: frozenset
+    attribs: tuple
+
+    def matches(self, candidate: Candidate) -> bool:
+        el = candidate.element
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if self.id is not None and candidate.id != self.id:
+            return False
+        if not self.classes <= candidate.classes:
+            return False
+        return all(_attrib_matches(el.get(name), op, value) for name, op, value in self.attribs)
+
+
+def _attrib_matches(actual: str | None, op: str, value: str | None) -> bool:
+    if actual is None:
+        return False
+    if op == "exists":
+        return True
+    if op == "=":
+        return actual == value
+    if op == "^=":
+        return bool(value) and actual.startswith(value)
+    if op == "$=":
+        return bool(value) and actual.endswith(value)
+    if op == "*=":
+        return bool(value) and value in actual
+    if op == "~=":
+        return value in actual.split()
+    return False
+
+
+def _simple(css: str) -> _Simple | None:
+    """The selector as a _Simple when it is one that needs a class or an id, else None (XPath then)."""
+    parsed = parse(css)
+    if len(parsed) != 1 or parsed[0].pseudo_element:
+        return None
+    node, tag, ident, classes, attribs = parsed[0].parsed_tree, None, None, set(), []
+    while True:
+        if isinstance(node, Class):
+            classes.add(node.class_name)
+        elif isinstance(node, Hash):
+            ident = node.id
+        elif isinstance(node, Attrib) and node.namespace is None and node.operator in _OPERATORS:
+            value = node.value.value if node.value is not None else None
+            attribs.append((node.attrib, node.operator, value))
+        elif isinstance(node, Element):
+            tag = node.element if node.element not in (None, "*") else None
+            break
+        else:
+            return None
+        node = node.selector
+    needs_class_or_id = ident is not None or classes or any(name in ("id", "class") for name, _, _ in attribs)
+    if not needs_class_or_id:
+        return None
+    return _Simple(tag, ident, frozenset(classes), tuple(attribs))
+
+
+_OPERATORS = frozenset({"exists", "=", "^=", "$=", "*=", "~="})
+
+
+class SelectorRule(Rule):
+    kind = "selector"
+    required = ("selectors",)
+    optional = ("max_share",)
+
+    def __init__(self, meta, params):
+        super().__init__(meta, params)
+        self.selectors = self.strings("selectors")
+        self.max_share = self.number("max_share", 0.4)
+        paths = []
+        for css in self.selectors:
+            try:
+                paths.append(_TRANSLATOR.css_to_xpath(css))
+            except SelectorError as exc:
+                raise self.error(f"'selectors': not a CSS selector cssselect can take: {css!r}: {exc}") from None
+        # Simple selectors (the usual .class, #id, tag.class) are checked against the page's candidates
+        # in Python; a rule with any other selector runs as one XPath, a walk of the whole tree.
+        simple = [_simple(css) for css in self.selectors]
+        self.simple = tuple(simple) if all(simple) else None
+        # Index by one class or the id each simple selector needs, so a candidate is tested only against
+        # the selectors that could match it.
+        self._by_class: dict[str, list[_Simple]] = {}
+        self._by_id: dict[str, list[_Simple]] = {}
+        self._unindexed: list[_Simple] = []
+        for sel in self.simple or ():
+            if sel.id is not None:
+                self._by_id.setdefault(sel.id, []).append(sel)
+            elif sel.classes:
+                self._by_class.setdefault(min(sel.classes), []).append(sel)
+            else:
+                self._unindexed.append(sel)
+        self._class_keys = frozenset(self._by_class)
+        self.xpath_source = " | ".join(paths)
+        try:
+            self.xpath = XPath(self.xpath_source)
+        except XPathError as exc:  # cssselect output is valid XPath; this is a guard, not a user path
+            raise self.error(f"'selectors': {exc}") from None
+
+    def find(self, doc):
+        return iter(())
+
+    def select(self, tree, page: list[Candidate] | None = None) -> list:
+        """The outermost elements of `tree` the selectors match, in document order. `page` is
+        candidates(tree), computed once per page when several rules run."""
+        if self.simple is not None:
+            page = candidates(tree) if page is None else page
+            matched = [c.element for c in page if self._matches(c)]
+        else:
+            matched = [node for node in self.xpath(tree) if hasattr(node, "tag") and isinstance(node.tag, str)]
+        return _outermost(matched)
+
+    def _matches(self, candidate: Candidate) -> bool:
+        tests = list(self._unindexed)
+        if candidate.id in self._by_id:
+            tests += self._by_id[candidate.id]
+        for name in candidate.classes & self._class_keys:
+            tests += self._by_class[name]
+        return any(sel.matches(candidate) for sel in tests)
+
+
+def _outermost(matched: list) -> list:
+    """Drop matches nested in another match: removing the outer node takes them with it."""
+    chosen = set(matched)
+    return [node for node in matched if not any(parent in chosen for parent in node.iterancestors())]

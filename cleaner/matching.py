@@ -1,0 +1,227 @@
+"""One pass per document for the line regexes of every rule.
+
+Calling a regex once per line and rule costs a Python-to-RE2 round trip each time, which is most of the
+cleaning time. Instead the lines' plain texts are joined with newlines and searched as one text:
+
+- a `LineMatcher` (built once per RuleSet, so once per process) holds every rule regex in one RE2 Set;
+  one scan of the joined text tells which regexes can match at all in this document (usually none);
+- only for those, one multiline scan finds the lines they match.
+
+The answers are exactly those of calling `regex.fullmatch(line.plain)` / `regex.search(line.plain)` on
+each line: a match that would cross a line break (a pattern with `\\s` or `[^x]` can match the joining
+newline) makes that regex fall back to the per-line calls for the document.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+import re2
+
+RE2_OPTIONS = re2.Options()
+RE2_OPTIONS.log_errors = False
+
+# \A and \z (text start/end) would mean the joined text's ends, not the line's: such regexes run per line.
+_ANCHORS_TEXT = re.compile(r"\\[Az]")
+FULL = "full"  # regex.fullmatch(line.plain)
+SEARCH = "search"  # regex.search(line.plain)
+
+
+def _multiline(regex, mode: str):
+    source = regex.pattern
+    if mode == FULL:
+        return re2.compile(f"(?m)^(?:{source})$", options=RE2_OPTIONS)
+    return re2.compile(f"(?m)(?:{source})", options=RE2_OPTIONS)
+
+
+# A bounded repetition of a negated class inside a repeated group ("(?:[^|]{1,40}[|]\s*)+") blows up
+# RE2's DFA when searched across a whole text; such regexes run anchored on each line instead.
+_HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
+_SENTINEL = "(?m)^"  # matches every text: its absence from a Set's answer means the scan gave up
+
+
+class LineMatcher:
+    """The rule regexes of a list of rules, compiled once: the light ones in one RE2 Set, each with a
+    multiline form for the documents the Set says it can match."""
+
+    def __init__(self, regexes: list[tuple[object, str]]):
+        self._index: dict[tuple[int, str], int] = {}
+        self._multi: list = []  # multiline form, or None for a heavy regex (run per line)
+        self._set = re2.Set.SearchSet(RE2_OPTIONS)
+        self._set.Add(_SENTINEL)
+        for regex, mode in regexes:
+            key = (id(regex), mode)
+            if key in self._index:
+                continue
+            multi = None if _HEAVY.search(regex.pattern) else _multiline(regex, mode)
+            self._index[key] = len(self._multi) + 1
+            self._multi.append(multi)
+            self._set.Add(multi.pattern if multi is not None else "$^")  # keeps positions aligned
+        self._set.Compile()
+        self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
+
+    def candidates(self, joined: str) -> frozenset[int] | None:
+        """Positions of the regexes that match somewhere in `joined`; None when RE2 gave up (its DFA
+        ran out of memory on this text), and every regex must be scanned."""
+        found = frozenset(self._set.Match(joined) or ())
+        return found if 0 in found else None
+
+    def lookup(self, regex, mode: str):
+        """(position in the Set, multiline regex or None when heavy), or None for an unknown regex."""
+        position = self._index.get((id(regex), mode))
+        return None if position is None else (position, self._multi[position - 1])
+
+
+class _DocLines:
+    """What matching needs of one Document, computed once: the joined plain text and line offsets."""
+
+    def __init__(self, doc, matcher: LineMatcher | None):
+        plains = [line.plain for line in doc.lines]
+        self.plains = plains
+        self.joined = "\n".join(plains)
+        # starts[i]: offset of line i in the joined text (each line is followed by one "\n").
+        self.starts = [0, *accumulate(len(p) + 1 for p in plains)][:-1]
+        self.matcher = matcher
+        self.candidates = matcher.candidates(self.joined) if matcher is not None else None
+        self.results: dict = {}
+        self._encoded = None
+        self._joined_bytes = None
+        self.byte_starts: list[int] = []
+
+    @property
+    def joined_bytes(self) -> bytes:
+        if self._joined_bytes is None:
+            self._joined_bytes = self.joined.encode("utf-8")
+            # Byte offset of each line: a line's bytes plus the joining newline.
+            self.byte_starts = [0, *accumulate(len(data) + 1 for data in self.encoded)][:-1]
+        return self._joined_bytes
+
+    @property
+    def encoded(self) -> list[bytes]:
+        if self._encoded is None:
+            self._encoded = [plain.encode("utf-8") for plain in self.plains]
+        return self._encoded
+
+
+def attach(doc, matcher: LineMatcher | None) -> None:
+    """Give `doc` the RuleSet's matcher; kinds then share one scan of the document."""
+    doc._matching = _DocLines(doc, matcher)
+
+
+def _state(doc) -> _DocLines:
+    state = getattr(doc, "_matching", None)
+    if state is None:
+        state = doc._matching = _DocLines(doc, None)
+    return state
+
+
+def fullmatch_lines(doc, regex) -> list[int]:
+    """Indexes (ascending) of the lines whose plain text `regex` matches in full."""
+    return [index for index, _, _ in _matches(doc, regex, FULL)]
+
+
+def search_lines(doc, regex) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of the first match of `regex` in each line's plain text, ascending."""
+    return _matches(doc, regex, SEARCH)
+
+
+def _matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
+    state = _state(doc)
+    key = (id(regex), mode)
+    found = state.results.get(key)
+    if found is None:
+        found = state.results[key] = _scan(state, regex, mode)
+    return found
+
+
+def _scan(state: _DocLines, regex, mode: str) -> list[tuple[int, int, int]]:
+    if _ANCHORS_TEXT.search(regex.pattern):
+        return _per_line(state, regex, mode, range(len(state.plains)))
+    known = state.matcher.lookup(regex, mode) if state.matcher is not None else None
+    if known is None:
+        multi = _multiline(regex, mode)
+    else:
+        position, multi = known
+        if multi is None:
+            return _per_line(state, regex, mode, range(len(state.plains)))
+        if state.candidates is not None and position not in state.candidates:
+            return []
+    # RE2's own call on the UTF-8 bytes of the joined text, from each match's end: the wrapper's
+    # finditer would decode offsets and could not resume after a match that crosses a line break.
+    data, starts = state.joined_bytes, state.byte_starts
+    search = multi._regexp.Match
+    found: list[tuple[int, int, int]] = []
+    position, end_of_text, last_index = 0, len(data), -1
+    while position <= end_of_text:
+        start, end = search(_UNANCHORED, data, position, end_of_text)[0]
+        if start < 0:
+            break
+        index = bisect_right(starts, start) - 1
+        line_start = starts[index]
+        line_end = starts[index + 1] - 1 if index + 1 < len(starts) else end_of_text
+        if end > line_end:
+            # The match crossed a line break: that line alone decides, and the scan resumes after it.
+            if index != last_index:
+                found.extend(_per_line(state, regex, mode, (index,)))
+            last_index, position = index, line_end + 1
+            continue
+        if index != last_index:  # a later match in the same line: search() reports the first
+            plain = state.plains[index]
+            if mode == FULL:
+                found.append((index, 0, len(plain)))
+            else:
+                char_start = len(data[line_start:start].decode("utf-8"))
+                found.append((index, char_start, char_start + len(data[start:end].decode("utf-8"))))
+            last_index = index
+        position = end if end > start else end + 1  # past an empty match
+    return found
+
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+_BOTH = re2._Anchor.ANCHOR_BOTH
+_NO_MATCH = (-1, -1)
+
+
+def _per_line(state: _DocLines, regex, mode: str, indexes) -> list[tuple[int, int, int]]:
+    found = []
+    plains = state.plains
+    if mode == FULL:
+        # RE2's own call on each line's UTF-8 bytes: a full match spans the whole line, so the
+        # wrapper's offset decoding is not needed.
+        match, encoded = regex._regexp.Match, state.encoded
+        for index in indexes:
+            data = encoded[index]
+            if match(_BOTH, data, 0, len(data))[0] != _NO_MATCH:
+                found.append((index, 0, len(plains[index])))
+        return found
+    for index in indexes:
+        match = regex.search(plains[index])
+        if match is not None:
+            found.append((index, *match.span()))
+    return found
+
+
+def cached(doc, name: str, compute):
+    """A per-document value shared by all rules of a kind (e.g. the phrase keys of every line)."""
+    state = _state(doc)
+    value = state.results.get(name)
+    if value is None:
+        value = state.results[name] = compute()
+    return value
+
+
+_MATCHERS: dict[tuple, LineMatcher] = {}
+_MAX_MATCHERS = 16  # one per distinct list of active rules (site-scoped rules make a few)
+
+
+def matcher_for(rules) -> LineMatcher:
+    """The LineMatcher of a list of rules, compiled once per process and list. The cache key holds the
+    rules themselves, so an id() inside a matcher cannot be reused by another regex while cached."""
+    key = tuple(rules)
+    matcher = _MATCHERS.get(key)
+    if matcher is None:
+        if len(_MATCHERS) >= _MAX_MATCHERS:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        matcher = _MATCHERS[key] = LineMatcher([pair for rule in key for pair in rule.line_regexes()])
+    return matcher

@@ -1,0 +1,68 @@
+"""JSONL inputs: same records in the same order, other fields kept, the text field cleaned, ids in the report."""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+
+BODY = (
+    "The town council voted on Tuesday evening to fund a network of protected cycle lanes across the centre.\n"
+    "Supporters argued that the lanes would cut traffic and make the streets safer for children at school.\n"
+)
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n" for row in rows),
+                    encoding="utf-8")
+
+
+def clean(tmp_path, *args):
+    result = CliRunner().invoke(app, ["clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "1", *args])
+    report = [json.loads(line) for line in (tmp_path / "out" / "report.jsonl").read_text(encoding="utf-8").splitlines()]
+    return result, report
+
+
+def test_records_keep_order_and_fields_and_report_their_ids(tmp_path):
+    (tmp_path / "in").mkdir()
+    rows = [
+        {"id": "b-2", "url": "https://example.org/b", "text": "Share on Facebook\n" + BODY, "meta": {"n": 1.5, "tags": ["x"]}},
+        {"id": 7, "text": BODY, "lang": "en"},
+        {"text": "Read more\n" + BODY + "Ünïcode stays.\u2028Same line for JSON.\n"},
+    ]
+    write_jsonl(tmp_path / "in" / "crawl.jsonl", rows)
+    result, report = clean(tmp_path)
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in (tmp_path / "out" / "crawl.jsonl").read_text(encoding="utf-8").split("\n") if line]
+    assert len(out) == 3
+    assert [row.get("id") for row in out] == ["b-2", 7, None]
+    assert out[0]["meta"] == {"n": 1.5, "tags": ["x"]} and out[0]["url"] == "https://example.org/b"
+    assert out[1]["lang"] == "en"
+    assert "Share on Facebook" not in out[0]["text"] and BODY.splitlines()[0] in out[0]["text"]
+    assert "Read more" not in out[2]["text"] and "Ünïcode stays.\u2028Same line for JSON." in out[2]["text"]
+    assert [r["id"] for r in report] == ["b-2", 7, 3]  # no id field: the line number
+    assert [r["status"] for r in report] == ["cleaned", "unchanged", "cleaned"]
+    assert report[0]["removals"][0]["text"] == "Share on Facebook"
+
+
+def test_text_and_id_fields_are_options(tmp_path):
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "c.jsonl", [{"url": "u1", "content": "Share on Facebook\n" + BODY, "text": "Share on Facebook"}])
+    result, report = clean(tmp_path, "--text-field", "content", "--id-field", "url")
+    assert result.exit_code == 0, result.output
+    row = json.loads((tmp_path / "out" / "c.jsonl").read_text(encoding="utf-8"))
+    assert row["text"] == "Share on Facebook"  # not the field asked for: untouched
+    assert "Share on Facebook" not in row["content"]
+    assert report[0]["id"] == "u1"
+
+
+def test_a_bad_line_is_kept_and_reported_failed(tmp_path):
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "c.jsonl", [{"id": 1, "text": BODY}, "not json {", {"id": 3, "body": "no text"}])
+    result, report = clean(tmp_path)
+    assert result.exit_code == 1
+    lines = (tmp_path / "out" / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "not json {" and json.loads(lines[2]) == {"id": 3, "body": "no text"}
+    assert [(r["id"], r["status"]) for r in report] == [(1, "unchanged"), (2, "failed"), (3, "failed")]
+    assert "no string field 'text'" in report[2]["error"]

@@ -1,0 +1,50 @@
+"""One-pass matching gives exactly what per-line regex calls give, whatever the pattern."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner.document import Document
+from cleaner.matching import LineMatcher, attach, fullmatch_lines, search_lines
+from cleaner.patterns import compile_regex
+from cleaner.ruleset import default_rules
+
+TEXT = (
+    "Share\n\n  Read   more »\nfoo\nbar baz\n1,234 views\nBy Jo | 842 views | Follow\nPhoto: AP\n"
+    "Ünïcode Straße läuft\n\nA long line of prose that goes on and on, with words, and ends here.\n"
+    "**Read also:** the other story\n- [link text](http://x) item\nfoo\n\n\nlast"
+)
+PATTERNS = [
+    r"share", r"read\s+more\W*", r"foo\s*", r"\s*bar\s+baz", r"[^x]*", r"\d[\d,]*\s+views",
+    r"(?:[^|·•]{1,40}[|·•]\s*)+\d+\s+views(?:\s*[|·•]\s*[^|·•]{1,40})*", r"\Afoo", r"straße.*", r".*", r"",
+    r"photo:\s*\w+", r"(?s).+",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("with_matcher", [True, False])
+def test_same_lines_as_per_line_calls(pattern, with_matcher):
+    regex = compile_regex(pattern) if pattern else compile_regex("x?")
+    doc = Document(TEXT)
+    if with_matcher:
+        attach(doc, LineMatcher([(regex, "full"), (regex, "search"), (compile_regex("zzz"), "full")]))
+    plains = [line.plain for line in doc.lines]
+    assert fullmatch_lines(doc, regex) == [i for i, p in enumerate(plains) if regex.fullmatch(p)]
+    expected = []
+    for index, plain in enumerate(plains):
+        match = regex.search(plain)
+        if match:
+            expected.append((index, *match.span()))
+    assert search_lines(doc, regex) == expected
+
+
+def test_shipped_rules_match_as_per_line(tmp_path):
+    rules = default_rules()
+    doc = Document(TEXT * 3)
+    attach(doc, LineMatcher([pair for rule in rules for pair in rule.line_regexes()]))
+    for rule in rules:
+        for regex, mode in rule.line_regexes():
+            plains = [line.plain for line in doc.lines]
+            if mode == "full":
+                assert fullmatch_lines(doc, regex) == [i for i, p in enumerate(plains) if regex.fullmatch(p)], rule.meta.id
+            else:
+                assert [i for i, _, _ in search_lines(doc, regex)] == [i for i, p in enumerate(plains) if regex.search(p)]

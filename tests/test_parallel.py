@@ -1,0 +1,106 @@
+"""The worker pool: same outputs as one process, a per-document time limit, crash isolation."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner import batch
+from cleaner.batch import Options, plan, run
+
+ARTICLE = (
+    "Town council backs plan for new cycle lanes\n\n"
+    "Share on Facebook\n\n"
+    "The town council voted on Tuesday evening to fund a network of protected cycle lanes across the centre.\n\n"
+    "Supporters argued that the lanes would cut traffic and make the streets safer for children at school.\n\n"
+    "Read more\n"
+)
+
+
+def make_inputs(root: Path, count: int) -> Path:
+    folder = root / "in"
+    for number in range(count):
+        sub = folder / f"part{number % 3}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"page{number:03}.txt").write_text(ARTICLE.replace("Tuesday", f"day {number}"), encoding="utf-8")
+    return folder
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.txt"))}
+
+
+def records(inputs: Path, out: Path, jobs: int, **options) -> list[dict]:
+    return list(run(plan([inputs], out), Options(**options), jobs=jobs))
+
+
+def test_two_workers_give_the_same_outputs_and_records_in_order(tmp_path):
+    inputs = make_inputs(tmp_path, 40)
+    one = records(inputs, tmp_path / "one", jobs=1)
+    two = records(inputs, tmp_path / "two", jobs=2)
+    assert [r["source"] for r in one] == [r["source"] for r in two]
+    assert [r["removals"] for r in one] == [r["removals"] for r in two]
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    assert len(outputs(tmp_path / "one")) == 40
+    assert all(r["status"] == "cleaned" for r in one)
+
+
+def _hang_on_page_005(task, rules, options, _real=batch.process):
+    if task.source.name == "page005.txt":
+        time.sleep(60)
+    return _real(task, rules, options)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path, monkeypatch, jobs):
+    # The workers are forked after the patch, so they run it too.
+    monkeypatch.setattr(batch, "process", _hang_on_page_005)
+    inputs = make_inputs(tmp_path, 12)
+    started = time.monotonic()
+    found = records(inputs, tmp_path / "out", jobs=jobs, timeout=0.5)
+    assert time.monotonic() - started < 30  # not the 60 s of the hang
+    failed = [r for r in found if r["status"] == "failed"]
+    assert [Path(r["source"]).name for r in failed] == ["page005.txt"]
+    assert failed[0]["error"] == "timed out after 0.5 s"
+    assert len(found) == 12 and sum(r["status"] == "cleaned" for r in found) == 11
+    assert not (tmp_path / "out" / "part2" / "page005.txt").exists()
+
+
+def _die_on_page_007(task, rules, options, _real=batch.process):
+    if task.source.name == "page007.txt":
+        os._exit(13)  # what a segfault in an extractor looks like to the pool
+    return _real(task, rules, options)
+
+
+def test_a_worker_that_dies_fails_its_document_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "process", _die_on_page_007)
+    inputs = make_inputs(tmp_path, 30)
+    found = records(inputs, tmp_path / "out", jobs=2)
+    assert len(found) == 30
+    by_name = {Path(r["source"]).name: r for r in found}
+    assert by_name["page007.txt"]["status"] == "failed"
+    assert "worker process" in by_name["page007.txt"]["error"]
+    assert all(r["status"] == "cleaned" for name, r in by_name.items() if name != "page007.txt")
+    # Input order is kept even around the crash.
+    assert [r["source"] for r in found] == [str(t.source) for t in plan([inputs], tmp_path / "x")]
+    assert len(outputs(tmp_path / "out")) == 29
+
+
+def test_tasks_are_pulled_lazily(tmp_path):
+    """The pool never holds more than a bounded number of tasks: memory does not grow with the input."""
+    inputs = make_inputs(tmp_path, 200)
+    pulled = 0
+
+    def counting():
+        nonlocal pulled
+        for task in plan([inputs], tmp_path / "out"):
+            pulled += 1
+            yield task
+
+    stream = run(counting(), Options(), jobs=2)
+    next(stream)
+    bound = 2 * batch.IN_FLIGHT_PER_WORKER * batch.CHUNK + batch.CHUNK
+    assert pulled <= bound < 200
+    assert len(list(stream)) == 199
