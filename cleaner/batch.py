@@ -27,6 +27,7 @@ from .formats import input_format, is_gzipped, output_name
 from .guardrail import Guardrail
 from .html import clean_html
 from .incremental import Incremental
+from .matching import matcher_for
 from .model import Result
 from .ruleset import RuleSet, load_rules
 
@@ -95,6 +96,9 @@ def init_worker(options: Options) -> None:
     global _worker_rules, _worker_options
     _worker_options = options
     _worker_rules = load_rules(options.rule_paths, defaults=options.defaults)
+    # Compile the one-pass matcher now (most of a second for the full pack), not inside the first
+    # document's time limit, where it made that document time out.
+    matcher_for(_worker_rules.for_site(None))
     # The rules live as long as the process: keep the garbage collector from rescanning them.
     gc.freeze()
 

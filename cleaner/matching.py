@@ -39,6 +39,19 @@ def _multiline(regex, mode: str):
 # RE2's DFA when searched across a whole text; such regexes run anchored on each line instead.
 _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
 _SENTINEL = "(?m)^"  # matches every text: its absence from a Set's answer means the scan gave up
+# A Set holds the whole pack's DFA: RE2's default 8 MB budget is too small for a pack of a few dozen
+# multilingual rules. Past this budget the Set is split (see LineMatcher._compile_shards).
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.max_mem = 64 << 20
+
+
+def _never_set():
+    """A compiled Set whose only member is the sentinel: its regex runs per line instead."""
+    shard = re2.Set.SearchSet(_SET_OPTIONS)
+    shard.Add(_SENTINEL)
+    shard.Compile()
+    return shard
 
 
 class LineMatcher:
@@ -48,8 +61,6 @@ class LineMatcher:
     def __init__(self, regexes: list[tuple[object, str]]):
         self._index: dict[tuple[int, str], int] = {}
         self._multi: list = []  # multiline form, or None for a heavy regex (run per line)
-        self._set = re2.Set.SearchSet(RE2_OPTIONS)
-        self._set.Add(_SENTINEL)
         for regex, mode in regexes:
             key = (id(regex), mode)
             if key in self._index:
@@ -57,15 +68,37 @@ class LineMatcher:
             multi = None if _HEAVY.search(regex.pattern) else _multiline(regex, mode)
             self._index[key] = len(self._multi) + 1
             self._multi.append(multi)
-            self._set.Add(multi.pattern if multi is not None else "$^")  # keeps positions aligned
-        self._set.Compile()
+        self._shards = self._compile_shards(0, len(self._multi))
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
+
+    def _compile_shards(self, start: int, end: int) -> list[tuple[int, object]]:
+        """RE2 Sets over self._multi[start:end], each (offset, Set). A pack too large for one Set's
+        memory budget is split in halves until each part compiles; a regex that fits in no Set runs
+        per line. So a growing rule pack slows matching down at worst, never breaks it."""
+        shard = re2.Set.SearchSet(_SET_OPTIONS)
+        shard.Add(_SENTINEL)
+        for multi in self._multi[start:end]:
+            shard.Add(multi.pattern if multi is not None else "$^")  # keeps positions aligned
+        try:
+            shard.Compile()
+            return [(start, shard)]
+        except re2.error:
+            if end - start == 1:
+                self._multi[start] = None
+                return [(start, _never_set())]
+            middle = (start + end) // 2
+            return self._compile_shards(start, middle) + self._compile_shards(middle, end)
 
     def candidates(self, joined: str) -> frozenset[int] | None:
         """Positions of the regexes that match somewhere in `joined`; None when RE2 gave up (its DFA
         ran out of memory on this text), and every regex must be scanned."""
-        found = frozenset(self._set.Match(joined) or ())
-        return found if 0 in found else None
+        found = {0}
+        for offset, shard in self._shards:
+            hits = shard.Match(joined) or ()
+            if 0 not in hits:
+                return None
+            found.update(offset + hit for hit in hits if hit)
+        return frozenset(found)
 
     def lookup(self, regex, mode: str):
         """(position in the Set, multiline regex or None when heavy), or None for an unknown regex."""
