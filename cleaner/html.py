@@ -50,7 +50,10 @@ def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
                 chosen[node] = rule
     outer = [node for node in chosen if not any(parent in chosen for parent in node.iterancestors())]
     if len(outer) > 1:
-        order = {el: i for i, el in enumerate(tree.iter())}
+        # Candidates are in document order; a node matched by a complex selector needs a full walk.
+        order = {c.element: i for i, c in enumerate(page)}
+        if any(node not in order for node in outer):
+            order = {el: i for i, el in enumerate(tree.iter())}
         outer.sort(key=order.__getitem__)
     removals = []
     for node in outer:
