@@ -18,7 +18,23 @@ _WORD = re.compile(r"\w+")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+•·▪►»]\s+)+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+?)\1$")
-_SENTENCE_END = tuple('.!?…:;"”»\'’)')
+_SENTENCE_END = tuple('.!?…:;"”»\'’)。！？」』）')
+# Chinese and Japanese write no spaces between words: their characters are counted instead, two to a
+# word (about the length of a word there), so a sentence of them reads as prose, not as one "word".
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+CJK_CHARS_PER_WORD = 2
+
+
+def count_words(plain: str) -> int:
+    """Words in a plain line: space-separated tokens, plus CJK characters by CJK_CHARS_PER_WORD."""
+    tokens = plain.split()
+    if plain.isascii():
+        return len(tokens)
+    cjk = len(_CJK.findall(plain))
+    if not cjk:
+        return len(tokens)
+    # A run of CJK text between spaces is one token already; count its characters instead.
+    return len(tokens) - sum(1 for token in tokens if _CJK.search(token)) + max(cjk // CJK_CHARS_PER_WORD, 1)
 
 # A line is prose when it reads as a sentence of the article, not as a label or headline.
 PROSE_MIN_WORDS = 10
@@ -106,18 +122,18 @@ class Document:
         """
         return self.core_excluding(None)
 
-    def core_excluding(self, not_core=None) -> tuple[int, int] | None:
+    def core_excluding(self, not_core=None, boundary=None, boundary_cost: float = 0.0) -> tuple[int, int] | None:
         """The core as above, with lines matching the regex `not_core` (searched in the plain line)
-        scored as gaps: a rule can tell that a long cookie or consent notice is not the article."""
-        key = getattr(not_core, "pattern", None)
+        scored as gaps: a rule can tell that a long cookie or consent notice is not the article. Lines
+        matching `boundary` in full (page-furniture labels: Share, Home, Comments) cost `boundary_cost`:
+        an article rarely holds them, so the core seldom runs across one into teasers or comments."""
+        key = (getattr(not_core, "pattern", None), getattr(boundary, "pattern", None), boundary_cost)
+        if key == (None, None, 0.0):
+            key = None
         if key in self._cores:
             return self._cores[key]
-        scores = [
-            None if line.is_blank else (
-                -CORE_GAP_COST if not_core is not None and not_core.search(line.plain) else _core_score(line)
-            )
-            for line in self.lines
-        ]
+        scores = [None if line.is_blank else self._line_score(line, not_core, boundary, boundary_cost)
+                  for line in self.lines]
         best, best_span = 0.0, None
         total, run_start = 0.0, None
         for index, score in enumerate(scores):
@@ -139,6 +155,14 @@ class Document:
             core = (prose[0], prose[-1]) if prose else (first, last)
         self._cores[key] = core
         return core
+
+    @staticmethod
+    def _line_score(line: Line, not_core, boundary, boundary_cost: float) -> float:
+        if boundary is not None and line.n_words <= BOUNDARY_MAX_WORDS and boundary.fullmatch(line.plain):
+            return -max(boundary_cost, CORE_GAP_COST)
+        if not_core is not None and not_core.search(line.plain):
+            return -CORE_GAP_COST
+        return _core_score(line)
 
     def zone(self, index: int) -> str:
         """'head' before the core, 'tail' after it, 'body' inside; a document without prose is all body."""
@@ -167,12 +191,13 @@ class Document:
 # content line costs CORE_GAP_COST. A short teaser summary thus barely counts, a paragraph counts a lot.
 CORE_BASE_WORDS = 12
 CORE_GAP_COST = 4.0
+BOUNDARY_MAX_WORDS = 12  # a furniture label is short; a sentence naming "Facebook" is not one
 CORE_GAP_TOLERANCE = 12.0
 
 
 # A long line with hardly a sentence end is a glued list (an archive menu, a tag cloud), not prose.
 CORE_MAX_WORDS_PER_SENTENCE = 60
-_SENTENCE_BREAK = re.compile(r"[.!?。！？…]+(?:\s|$)")
+_SENTENCE_BREAK = re.compile(r"[.!?…]+(?:\s|$)|[。！？]")
 
 
 def _core_score(line: Line) -> float:
@@ -239,7 +264,7 @@ def _split_lines(text: str):
                 paragraph += 1
             previous_blank = False
             yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain.casefold(),
-                       len(plain.split()), paragraph)
+                       count_words(plain), paragraph)
         else:
             previous_blank = True
             yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain, 0, -1)

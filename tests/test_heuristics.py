@@ -154,3 +154,62 @@ def test_shipped_pack_cleans_a_whole_page_and_keeps_an_extracted_article():
     assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
     extracted = page(TITLE, *PARAGRAPHS)
     assert cleaner.clean(extracted).removals == []
+
+
+# whole-page structure: CJK prose, page-level evidence, article-end headings, boundaries ---------
+
+
+def test_cjk_sentences_count_as_prose_by_their_characters():
+    doc = Document("今回はパソコンのショートカットキーの問題について、解決方法をわかりやすく説明します。\nホーム\n")
+    sentence, label = doc.lines[0], doc.lines[1]
+    assert sentence.is_prose and sentence.n_words >= 20
+    assert not label.is_prose and label.n_words == 1
+
+
+def test_evidence_on_one_side_qualifies_the_other_side_too():
+    # The head shows menu labels; the tail has none of its own, yet its short lines are furniture.
+    teasers = [f"Other story headline number {n}" for n in range(7)]
+    text = page(*MENU, TITLE, *PARAGRAPHS, *teasers)
+    result = run(text, heuristic(**OUTSIDE))
+    assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
+
+
+END = dict(OUTSIDE, article_end=["comments|related posts"], min_core_words=30)
+COMMENT = "I disagree with the council entirely, because the lanes will make the traffic on the ring road far worse."
+
+
+def test_an_article_end_heading_cuts_the_core_before_a_comment_thread():
+    text = page(TITLE, *PARAGRAPHS, "Comments", "jane", COMMENT, "bob", COMMENT.replace("I disagree", "We agree"),
+                *MENU)
+    result = run(text, heuristic(**END))
+    assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
+    assert run(text, heuristic(**OUTSIDE)).text.count("the ring road") == 2  # without it the thread stays
+
+
+def test_a_related_box_early_in_the_article_does_not_cut_it():
+    text = page(TITLE, PARAGRAPHS[0], "Related posts", "Another story headline here", *PARAGRAPHS[1:],
+                PARAGRAPHS[0].replace("Tuesday", "Monday"), *MENU)
+    result = run(text, heuristic(**END))
+    assert all(paragraph in result.text for paragraph in PARAGRAPHS)
+
+
+def test_a_boundary_cost_keeps_the_core_from_running_across_a_share_bar():
+    teasers = [PARAGRAPHS[1].replace("Supporters", f"Readers of story {n}") for n in range(2)]
+    text = page(TITLE, *PARAGRAPHS, "Share", "Home", *teasers)
+    doc = Document(text)
+    evidence = cleaner.patterns.compile_alternation(["share|home"])
+    assert doc.core_excluding(None)[1] == line_index(doc, "Readers of story 1")
+    assert doc.core_excluding(None, evidence, 40)[1] == line_index(doc, "Construction is")
+
+
+# duplicate ------------------------------------------------------------------------------------------
+
+
+def test_the_title_copy_nearest_the_article_stays():
+    duplicate = build_rule({"id": "dup", "description": "d", "kind": "duplicate", "within_lines": 0}, "test.yaml")
+    text = page(*MENU[:3], TITLE, *MENU[3:], TITLE, *PARAGRAPHS)
+    result = run(text, duplicate)
+    doc = Document(text)
+    assert [removal.line - 1 for removal in result.removals] == [line_index(doc, TITLE)]
+    kept = result.text.splitlines()
+    assert kept.index(TITLE) == kept.index(PARAGRAPHS[0]) - 2

@@ -1,7 +1,9 @@
-"""`duplicate`: a headline-sized line repeating an earlier one (the title printed twice, a banner again).
+"""`duplicate`: a headline-sized line repeating another (the title printed twice, a banner again).
 
-The first occurrence stays; later ones go. Long prose lines are left alone: a repeated paragraph is
-rare junk and a costly mistake.
+Of the copies, the one nearest the article core stays (the first, on a page without a core); the
+others within `within_lines` of it go. On a whole page the first copy of a title often sits in a menu
+or a breadcrumb that other rules remove, so keeping the first would lose the title. Long prose lines
+are left alone: a repeated paragraph is rare junk and a costly mistake.
 """
 from __future__ import annotations
 
@@ -19,12 +21,25 @@ class DuplicateRule(Rule):
         self.within_lines = self.integer("within_lines", 0)  # 0: the whole document
 
     def find(self, doc):
-        seen: dict[str, int] = {}
+        copies: dict[str, list[int]] = {}
         for line in doc.lines:
             if len(line.plain) < self.min_chars or line.n_words > self.max_words:
                 continue
-            first = seen.get(line.key)
-            if first is None:
-                seen[line.key] = line.index
-            elif not self.within_lines or line.index - first <= self.within_lines:
-                yield self.span_lines(doc, line.index, line.index)
+            copies.setdefault(line.key, []).append(line.index)
+        core = doc.core
+        spans = []
+        for indexes in copies.values():
+            if len(indexes) < 2:
+                continue
+            keep = min(indexes, key=lambda index: (_distance(core, index), index))
+            for index in indexes:
+                if index != keep and (not self.within_lines or abs(index - keep) <= self.within_lines):
+                    spans.append(self.span_lines(doc, index, index))
+        yield from sorted(spans, key=lambda span: span.start)
+
+
+def _distance(core, index: int) -> int:
+    """Lines between `index` and the core (0 inside it, or when there is no core)."""
+    if core is None or core[0] <= index <= core[1]:
+        return 0
+    return core[0] - index if index < core[0] else index - core[1]
