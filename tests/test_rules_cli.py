@@ -187,3 +187,16 @@ def test_lint_missing_corpus_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["rules", "lint", "--corpus", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and "no such corpus" in result.output
+
+
+def test_lint_warns_about_a_large_bounded_repeat(tmp_path):
+    """`.{0,200}` compiles to a much larger RE2 automaton than `.*` bounded by max_chars."""
+    (tmp_path / "slow.yaml").write_text(
+        "id: slow-promo\ndescription: d\nkind: line\nmax_chars: 200\npattern: 'buy now.{0,200}'\n"
+        "examples:\n  remove: ['Buy now and save']\n  keep: ['They did not buy now, they said.']\n",
+        encoding="utf-8",
+    )
+    findings, count = lint([tmp_path], defaults=False)
+    slow = [f for f in findings if "bounded repeat" in f.problem]
+    assert count == 1 and len(slow) == 1
+    assert slow[0].severity == "warning" and slow[0].rule == "slow-promo" and "{0,200}" in slow[0].problem
