@@ -122,18 +122,23 @@ class Document:
         """
         return self.core_excluding(None)
 
-    def core_excluding(self, not_core=None, boundary=None, boundary_cost: float = 0.0) -> tuple[int, int] | None:
+    def core_excluding(self, not_core=None, boundary=None, boundary_cost: float = 0.0,
+                       teaser: tuple[int, int] | None = None) -> tuple[int, int] | None:
         """The core as above, with lines matching the regex `not_core` (searched in the plain line)
         scored as gaps: a rule can tell that a long cookie or consent notice is not the article. Lines
         matching `boundary` in full (page-furniture labels: Share, Home, Comments) cost `boundary_cost`:
-        an article rarely holds them, so the core seldom runs across one into teasers or comments."""
-        key = (getattr(not_core, "pattern", None), getattr(boundary, "pattern", None), boundary_cost)
-        if key == (None, None, 0.0):
+        an article rarely holds them, so the core seldom runs across one into teasers or comments.
+        `teaser` = (min_units, max_words): summaries of a teaser list (see teaser_summaries) are gaps."""
+        key = (getattr(not_core, "pattern", None), getattr(boundary, "pattern", None), boundary_cost, teaser)
+        if key == (None, None, 0.0, None):
             key = None
         if key in self._cores:
             return self._cores[key]
         scores = [None if line.is_blank else self._line_score(line, not_core, boundary, boundary_cost)
                   for line in self.lines]
+        if teaser is not None:
+            for index in self.teaser_summaries(*teaser):
+                scores[index] = -CORE_GAP_COST
         best, best_span = 0.0, None
         total, run_start = 0.0, None
         for index, score in enumerate(scores):
@@ -155,6 +160,48 @@ class Document:
             core = (prose[0], prose[-1]) if prose else (first, last)
         self._cores[key] = core
         return core
+
+    def teaser_summaries(self, min_units: int, max_words: int) -> list[int]:
+        """Prose lines that are the summaries of a teaser list: a short headline (one or a few short
+        lines) then one prose paragraph of at most `max_words`, then the next headline, repeated at
+        least `min_units` times. Each summary alone reads as prose; the repetition shows the list, and
+        an article's sections seldom hold one short paragraph each, several times in a row."""
+        content = [line for line in self.lines if not line.is_blank]
+
+        def headline(position: int) -> bool:
+            line = content[position] if 0 <= position < len(content) else None
+            return line is not None and not line.is_prose and line.n_words <= BOUNDARY_MAX_WORDS
+
+        def numbered(run: list[int]) -> bool:
+            # "3. Name", "Bild 3 von 10", "2 / 5": a numbered list or a slideshow is the article's own.
+            numbers = []
+            for position in run:
+                block = content[max(position - TEASER_MAX_HEADLINE_LINES, 0):position]
+                found_number = next((m.group() for line in reversed(block) for m in [_NUMBER.search(line.plain)] if m), None)
+                numbers.append(int(found_number) if found_number else None)
+            steps = sum(1 for a, b in zip(numbers, numbers[1:]) if a is not None and b == a + 1)
+            return steps * 2 >= len(run) - 1
+
+        found: list[int] = []
+        run: list[int] = []  # positions in `content` of the current run's summaries
+
+        def close() -> None:
+            if len(run) >= min_units and not numbered(run):
+                found.extend(content[p].index for p in run)
+
+        for position, line in enumerate(content):
+            if not line.is_prose:
+                continue
+            unit = (line.n_words <= max_words and headline(position - 1)
+                    and (headline(position + 1) or position + 1 == len(content)))
+            # Units chain when only headline lines, at most TEASER_MAX_HEADLINE_LINES, lie between them.
+            if unit and run and position - run[-1] - 1 <= TEASER_MAX_HEADLINE_LINES:
+                run.append(position)
+                continue
+            close()
+            run = [position] if unit else []
+        close()
+        return found
 
     @staticmethod
     def _line_score(line: Line, not_core, boundary, boundary_cost: float) -> float:
@@ -193,6 +240,9 @@ CORE_BASE_WORDS = 12
 CORE_GAP_COST = 4.0
 BOUNDARY_MAX_WORDS = 12  # a furniture label is short; a sentence naming "Facebook" is not one
 CORE_GAP_TOLERANCE = 12.0
+# A teaser's headline block: a kicker, a title, a date line, a "read more" link.
+TEASER_MAX_HEADLINE_LINES = 4
+_NUMBER = re.compile(r"\b\d{1,3}\b")
 
 
 # A long line with hardly a sentence end is a glued list (an archive menu, a tag cloud), not prose.

@@ -213,3 +213,40 @@ def test_the_title_copy_nearest_the_article_stays():
     assert [removal.line - 1 for removal in result.removals] == [line_index(doc, TITLE)]
     kept = result.text.splitlines()
     assert kept.index(TITLE) == kept.index(PARAGRAPHS[0]) - 2
+
+
+# teaser lists ---------------------------------------------------------------------------------------
+
+TEASERS = [
+    ("Harbour reopens after storm repairs",
+     "The harbour in the old town reopened on Monday after three months of repairs to the storm-damaged pier."),
+    ("Library extends its opening hours",
+     "From next week the central library will stay open until nine in the evening on weekdays, the city said."),
+    ("New bakery wins regional prize",
+     "A bakery that opened only last spring has won the regional prize for the best rye bread in the county."),
+    ("Football club signs young striker",
+     "The local football club has signed a nineteen-year-old striker from the youth team on a three-year deal."),
+]
+
+
+def teaser_page(teasers) -> str:
+    return page(*MENU, TITLE, *PARAGRAPHS, "More news", *[part for pair in teasers for part in pair], *MENU)
+
+
+def test_a_teaser_list_after_the_article_is_no_part_of_the_core():
+    doc = Document(teaser_page(TEASERS))
+    article = (line_index(doc, "The town council"), line_index(doc, "Construction is"))
+    assert doc.core_excluding(teaser=(3, 40)) == article
+    assert doc.core != article  # by prose alone the summaries carry the core on into the list
+    result = run(teaser_page(TEASERS), heuristic(**OUTSIDE, teaser_units=3, teaser_max_words=40))
+    assert all(paragraph in result.text for paragraph in PARAGRAPHS)
+    assert not any(summary in result.text for _, summary in TEASERS)
+
+
+def test_two_teasers_or_a_numbered_list_are_not_a_teaser_list():
+    doc = Document(teaser_page(TEASERS[:2]))
+    assert doc.teaser_summaries(3, 40) == []
+    numbered = [(f"{n}. {headline}", summary) for n, (headline, summary) in enumerate(TEASERS, 1)]
+    doc = Document(teaser_page(numbered))
+    assert doc.teaser_summaries(3, 40) == []
+    assert len(Document(teaser_page(TEASERS)).teaser_summaries(3, 40)) == 4

@@ -17,7 +17,7 @@ in the middle of an article is a subheading far more often than junk.
 """
 from __future__ import annotations
 
-from ..document import BOUNDARY_MAX_WORDS
+from ..document import BOUNDARY_MAX_WORDS, CORE_BASE_WORDS
 from ..patterns import compile_alternation
 from .base import Rule
 
@@ -34,12 +34,16 @@ _LINK_LIKE = compile_alternation([
 ])
 
 
+def _weight(line) -> int:
+    return max(line.n_words - CORE_BASE_WORDS, 0) if line.is_prose else 0
+
+
 class HeuristicRule(Rule):
     kind = "heuristic"
     required = ("detector",)
     optional = ("side", "max_words", "min_lines", "keep_title", "min_run", "inside_core", "evidence", "min_evidence",
                 "prose_too", "not_core", "min_core_words",
-                "boundary_cost", "article_end")
+                "boundary_cost", "article_end", "teaser_units", "teaser_max_words")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -60,6 +64,10 @@ class HeuristicRule(Rule):
         # Headings that open what follows an article (comments, the author's box, related posts): the
         # core ends before the first one it holds once min_core_words of prose lie above it.
         self.article_end = self.regex("article_end")
+        # A teaser list (headline, one short summary, repeated teaser_units times; 0: off) is no part
+        # of the core, and its summaries go with the furniture around it.
+        self.teaser_units = self.integer("teaser_units", 0)
+        self.teaser_max_words = self.integer("teaser_max_words", 40, minimum=1)
 
     def find(self, doc):
         if self.detector == "outside-core":
@@ -79,7 +87,9 @@ class HeuristicRule(Rule):
         return not line.is_prose and line.n_words <= self.max_words
 
     def _outside_core(self, doc):
-        core = doc.core_excluding(self.not_core, self.evidence if self.boundary_cost else None, self.boundary_cost)
+        teaser = (self.teaser_units, self.teaser_max_words) if self.teaser_units else None
+        core = doc.core_excluding(self.not_core, self.evidence if self.boundary_cost else None, self.boundary_cost,
+                                  teaser)
         if core is None:
             return
         lines = doc.lines
@@ -99,6 +109,7 @@ class HeuristicRule(Rule):
         # The evidence is counted over the whole page: a menu's labels above the article show that the
         # text is a whole page, so its tail is page furniture too (and the other way round).
         page_marks = sum(1 for line in (*head, *tail) if self._mark(line))
+        teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
         for name, side in (("head", head), ("tail", tail)):
             if self.side not in (name, "both"):
                 continue
@@ -113,7 +124,7 @@ class HeuristicRule(Rule):
             # the first one in the tail): prose between them and the core may be the article's own
             # opening or closing paragraph that the core missed.
             for line in side:
-                if self._short(line):
+                if self._short(line) or (self.prose_too and line.index in teasers):
                     pass
                 elif not self.prose_too:
                     continue
@@ -126,18 +137,21 @@ class HeuristicRule(Rule):
     def _cut_at_article_end(self, lines, core):
         if self.article_end is None:
             return core
-        total = sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose)
-        prose_words, last_content = 0, core[0]
+        # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
+        # form's one-line instructions and a thread's short replies count little against an article.
+        total = sum(_weight(line) for line in lines[core[0]:core[1] + 1])
+        prose_words, weight, last_content = 0, 0, core[0]
         for line in lines[core[0]:core[1] + 1]:
             if line.is_blank:
                 continue
             # A "Related" box inside a news article is followed by more of the article: cut only
             # where most of the core's prose lies above the heading.
-            if (prose_words >= self.min_core_words and prose_words >= total * ARTICLE_END_MIN_SHARE
+            if (prose_words >= self.min_core_words and weight >= total * ARTICLE_END_MIN_SHARE
                     and self._ends_article(line)):
                 return core[0], last_content
             if line.is_prose:
                 prose_words += line.n_words
+                weight += _weight(line)
             last_content = line.index
         return core
 
