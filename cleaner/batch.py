@@ -274,12 +274,13 @@ def _isolated(task: Task | dict, pool: ProcessPoolExecutor, options: Options):
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
     """Clean one file and write its output; every failure becomes a `failed` record."""
     try:
-        if task.output.resolve() == task.source.resolve():
-            raise OSError("the output would overwrite the input")
-        # stat() follows symlinks, so a dangling or looping one fails here with its reason; reading a
-        # FIFO or a device would block or never end, so only regular files are read.
+        # stat() follows symlinks, so a dangling or looping one fails here with its reason (before
+        # resolve(), which raises a bare RuntimeError on a loop); reading a FIFO or a device would
+        # block or never end, so only regular files are read.
         if not stat.S_ISREG(task.source.stat().st_mode):
             return [_record(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
+        if task.output.resolve() == task.source.resolve():
+            raise OSError("the output would overwrite the input")
         data = task.source.read_bytes()
         if is_gzipped(task.source):
             data = gunzip(data)

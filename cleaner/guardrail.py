@@ -9,13 +9,13 @@ Both conditions must hold, because each alone misfires on ordinary pages:
   low share alone is normal there;
 - fewer than `min_words` words are left: short articles exist, so a low count alone is normal too.
 
-Defaults, measured (see bench/fuzz.py --guardrail-figures): a perfect cleaner of the benchmarks'
-whole-page text (text-raw reduced to what trafilatura extracts, 589 pages) keeps as little as 2.7% of
-a page's words but then 143 words; the fewest it keeps is 19 words (a Japanese page: CJK runs count as
-few words), at 14% of the page. The closest pages to the corner below are (8.2%, 25 words) and
-(14%, 19 words); none falls inside it. The shipped pack on the same pages, on the extracted text and on
-the fixtures keeps at least 40% of any document. An emptied article keeps ~0%, and a cookie banner
-"article" with its title left keeps a title's 5-12 words of 60-120, under 10%.
+Defaults, measured with `python bench/fuzz.py --guardrail-figures`: a perfect cleaning of the
+benchmarks' whole-page text (each text-raw page reduced to its text-trafilatura article, 589 pages)
+keeps as little as 2.7% of a page's words, but then 143 words; the fewest words it keeps is 19 (a
+Japanese page, where CJK runs count as few words) at 14% of the page; no page keeps under 20% and under
+15 words. The shipped pack on the same pages, on the extracted text and on the fixtures leaves at
+least 61 words of any document it removes from (as little as 5% of a whole page), none guarded. An emptied article
+keeps ~0%; a cookie banner "article" with its title left keeps a title's 4-12 words of 60-120.
 """
 from __future__ import annotations
 

@@ -5,15 +5,17 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from cleaner import clean, load_rules
 from cleaner.cli import app
 from cleaner.document import words
-from cleaner.engine import render
 from cleaner.document import Document
+from cleaner.engine import render
 from cleaner.guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from cleaner.model import Removal
+from cleaner.ruleset import RuleSet, build_rule
 from conftest import FIXTURES
 
 runner = CliRunner()
@@ -99,9 +101,7 @@ def test_both_conditions_are_needed():
     rules_text = "id: drop-menu\ndescription: d\nkind: line\npattern: 'menu item \\d+'\n"
     menu = "\n".join(f"Menu item {i}" for i in range(400))
     article = " ".join(["Sentence words here."] * 6)  # 18 words left out of ~1200
-    from cleaner.ruleset import build_rule, RuleSet
-
-    rules = RuleSet((build_rule(__import__("yaml").safe_load(rules_text), "t.yaml"),), "t")
+    rules = RuleSet((build_rule(yaml.safe_load(rules_text), "t.yaml"),), "t")
     result = clean(f"{menu}\n\n{article}\n", rules=rules)
     assert len(words(result.text)) == 18 and len(words(result.text)) / 1218 < DEFAULT_MIN_SHARE
     assert result.status == "cleaned"
