@@ -61,30 +61,51 @@ def site_from_path(relative: Path) -> str | None:
 
 
 def plan(inputs: Iterable[Path], out_dir: Path) -> Iterator[Task | dict]:
-    """Tasks for every input file, in a stable order; a record for each file that cannot be a task."""
+    """Tasks for every input file, in a stable order; a record for each file that cannot be a task.
+
+    Two inputs never write the same output: the second (a.html beside a.txt, or the same REL under two
+    input folders) is skipped, naming the first. Across several inputs the claimed outputs are kept in
+    memory; a single folder needs only each directory's names.
+    """
+    inputs = list(inputs)
     out_resolved = out_dir.resolve()
+    claimed: dict[Path, Path] | None = {} if len(inputs) > 1 else None
     for root in inputs:
         if root.is_dir():
-            yield from _walk(root, out_dir, out_resolved)
+            tasks = _walk(root, out_dir, out_resolved)
         elif input_format(root) is None:
             yield _record(root, None, "skipped", error="not a supported input type (text, Markdown, HTML, JSONL, .gz)")
+            continue
         else:
-            yield Task(root, out_dir / output_name(root))
+            tasks = iter([Task(root, out_dir / output_name(root))])
+        for task in tasks:
+            if isinstance(task, Task) and claimed is not None:
+                first = claimed.setdefault(task.output, task.source)
+                if first != task.source:
+                    task = _collision(task, first)
+            yield task
 
 
-def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task]:
+def _collision(task: Task, first: Path) -> dict:
+    return _record(task.source, task.output, "skipped", error=f"same output as {first}: rename one of them")
+
+
+def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task | dict]:
     # followlinks=False: a symlink loop cannot trap the walk.
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(folder)
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and (here / d).resolve() != out_resolved
         )
+        written: dict[str, Path] = {}  # output name -> the input of this folder that writes it
         for name in sorted(filenames):
             path = here / name
             if name.startswith(".") or input_format(path) is None:
                 continue
             relative = path.relative_to(root)
-            yield Task(path, out_dir / relative.parent / output_name(path), site_from_path(relative))
+            task = Task(path, out_dir / relative.parent / output_name(path), site_from_path(relative))
+            first = written.setdefault(task.output.name, path)
+            yield task if first == path else _collision(task, first)
 
 
 # Worker side: rules are loaded once per process, not per document.

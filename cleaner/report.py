@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUSES = ("cleaned", "unchanged", "guarded", "failed", "skipped")
+LISTED_DOCUMENTS = 20  # failed/skipped and guarded documents named in the summary
 TEXTS_PER_RULE = 2000
 _NUMBER = re.compile(r"[0-9]+")
 
@@ -52,7 +53,10 @@ class Summary:
     docs_by_rule: Counter = field(default_factory=Counter)
     texts_by_rule: dict[str, Counter] = field(default_factory=dict)  # what each rule removed, folded
     file_by_rule: dict[str, str] = field(default_factory=dict)
+    # The first documents that failed or were guarded, for the summary; the counts are in `statuses`.
+    # Capped, so a batch with millions of failures does not hold them all.
     failures: list[tuple[str, str]] = field(default_factory=list)
+    guarded: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, record: dict) -> None:
         self.statuses[record["status"]] += 1
@@ -65,9 +69,11 @@ class Summary:
             self.chars_by_rule[removal["rule"]] += max(0, removal["end"] - removal["start"])
             self.file_by_rule.setdefault(removal["rule"], removal.get("file", ""))
             self._count_text(removal["rule"], removal.get("text", ""))
-        if record["status"] in ("failed", "skipped"):
-            where = record["source"] + (f" (record {record['id']})" if "id" in record else "")
+        where = record["source"] + (f" (record {record['id']})" if "id" in record else "")
+        if record["status"] in ("failed", "skipped") and len(self.failures) < LISTED_DOCUMENTS:
             self.failures.append((where, record.get("error", "")))
+        elif record["status"] == "guarded" and len(self.guarded) < LISTED_DOCUMENTS:
+            self.guarded.append((where, record.get("guard", "")))
 
     def _count_text(self, rule: str, text: str) -> None:
         """Removed strings per rule, numbers folded to # so counters and dates group; the distinct
@@ -88,7 +94,7 @@ class Summary:
     def ok(self) -> bool:
         return not (self.statuses["failed"] or self.statuses["skipped"])
 
-    def render(self, top: int = 10, max_failures: int = 20) -> str:
+    def render(self, top: int = 10) -> str:
         removed = self.chars_in - self.chars_out
         share = f" ({removed / self.chars_in:.1%})" if self.chars_in else ""
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in STATUSES if self.statuses[s])
@@ -101,9 +107,16 @@ class Summary:
                 lines.append(
                     f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}  {shown} x{times}"
                 )
-        if self.failures:
-            lines.append(f"{len(self.failures)} failed or skipped:")
-            lines += [f"  {where}: {error}" for where, error in self.failures[:max_failures]]
-            if len(self.failures) > max_failures:
-                lines.append(f"  ... and {len(self.failures) - max_failures} more (see the report)")
+        failed = self.statuses["failed"] + self.statuses["skipped"]
+        lines += _listing(f"{failed} failed or skipped:", self.failures, failed)
+        lines += _listing(f"{self.statuses['guarded']} guarded (the rules left almost nothing):", self.guarded, self.statuses["guarded"])
         return "\n".join(lines)
+
+
+def _listing(title: str, listed: list[tuple[str, str]], total: int) -> list[str]:
+    if not total:
+        return []
+    lines = [title] + [f"  {where}: {why}" for where, why in listed]
+    if total > len(listed):
+        lines.append(f"  ... and {total - len(listed)} more (see the report)")
+    return lines

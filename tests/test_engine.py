@@ -45,3 +45,44 @@ def test_same_input_same_output():
     text = (FIXTURES / "seeds" / "raw" / "002_62c6014feff961ea.txt").read_text(encoding="utf-8")
     first, second = cleaner.clean(text), cleaner.clean(text)
     assert first == second
+
+
+def test_two_inputs_with_one_output_name_never_overwrite_each_other(tmp_path):
+    """a.html and a.txt both become a.txt: the second is skipped, naming the first, and exit is 1."""
+    import json
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Text version.\n", encoding="utf-8")
+    (folder / "a.html").write_text("<html><body><p>HTML version.</p></body></html>", encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Another folder's a.txt.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", str(folder), str(other), "--out", str(out), "-j", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1, proc.stderr
+    records = [json.loads(line) for line in (out / "report.jsonl").open()]
+    skipped = [r for r in records if r["status"] == "skipped"]
+    assert sorted(r["source"] for r in skipped) == sorted([str(folder / "a.txt"), str(other / "a.txt")])
+    assert all("same output as" in r["error"] for r in skipped)
+    assert (out / "a.txt").read_text(encoding="utf-8") == "HTML version.\n"
+
+
+def test_summary_names_guarded_documents_and_caps_long_lists():
+    from cleaner.report import LISTED_DOCUMENTS, Summary
+
+    summary = Summary()
+    for n in range(LISTED_DOCUMENTS + 5):
+        summary.add({"source": f"f{n}.txt", "status": "failed", "error": "broken", "chars_in": 0, "chars_out": 0})
+    summary.add({"source": "cookie.txt", "status": "guarded", "guard": "3 of 40 words left", "chars_in": 9, "chars_out": 1})
+    text = summary.render()
+    assert len(summary.failures) == LISTED_DOCUMENTS
+    assert f"{LISTED_DOCUMENTS + 5} failed or skipped:" in text and "... and 5 more (see the report)" in text
+    assert "1 guarded (the rules left almost nothing):\n  cookie.txt: 3 of 40 words left" in text
+    assert not summary.ok
