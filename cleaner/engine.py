@@ -64,12 +64,12 @@ def _map_back(doc: Document, more: list[Removal], segments, removals: list[Remov
     """Removals found in an output, moved to offsets in the input `doc`, minus what is already removed
     there (so every input character stays in at most one removal)."""
     out_starts = [segment[0] for segment in segments]
-    taken = [(r.start, r.end) for r in removals]
+    taken = _Ranges((r.start, r.end) for r in removals)
     line_starts = [line.start for line in doc.lines]
     mapped = []
     for removal in more:
         start, end = _to_input(segments, out_starts, removal.start, removal.end)
-        for piece_start, piece_end in _subtract(start, end, taken):
+        for piece_start, piece_end in taken.cut(start, end):
             piece_start, piece_end = _trim_whitespace(doc.text, piece_start, piece_end)
             if piece_start < piece_end:
                 mapped.append(
@@ -123,12 +123,13 @@ def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
     """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins."""
     found.sort(key=lambda item: (item[0].start, -item[0].end, item[2]))
     pieces: list[tuple[int, int, Rule, str]] = []
+    guards = _Ranges((guard.start, guard.end) for guard in protected)
     covered_until = 0
     for span, rule, _ in found:
         start = max(span.start, covered_until)
         if start >= span.end:
             continue
-        for piece_start, piece_end in _subtract(start, span.end, protected):
+        for piece_start, piece_end in guards.cut(start, span.end):
             # A kind may explain each span (which detector and parameters fired); else the rule's reason.
             pieces.append((piece_start, piece_end, rule, span.reason or rule.meta.reason))
         covered_until = span.end
@@ -152,17 +153,31 @@ def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
     return removals
 
 
-def _subtract(start: int, end: int, protected):
-    """[start, end) minus every protected span (Spans or (start, end) pairs)."""
-    cursor = start
-    for guard_start, guard_end in sorted((g[0], g[1]) if isinstance(g, tuple) else (g.start, g.end) for g in protected):
-        if guard_end <= cursor or guard_start >= end:
-            continue
-        if guard_start > cursor:
-            yield cursor, guard_start
-        cursor = max(cursor, guard_end)
-    if cursor < end:
-        yield cursor, end
+class _Ranges:
+    """Character ranges merged into disjoint sorted ones, built once, so cutting them out of a span
+    costs a bisect, not a pass over all of them (documents with thousands of removals)."""
+
+    def __init__(self, pairs):
+        merged: list[list[int]] = []
+        for start, end in sorted(pairs):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def cut(self, start: int, end: int):
+        """The pieces of [start, end) outside every range."""
+        cursor = start
+        index = bisect_right(self.ends, start)  # the first range that ends after `start`
+        while index < len(self.starts) and self.starts[index] < end:
+            if self.starts[index] > cursor:
+                yield cursor, self.starts[index]
+            cursor = max(cursor, self.ends[index])
+            index += 1
+        if cursor < end:
+            yield cursor, end
 
 
 def _trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:

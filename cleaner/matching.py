@@ -43,7 +43,7 @@ _SENTINEL = "(?m)^"  # matches every text: its absence from a Set's answer means
 # multilingual rules. Past this budget the Set is split (see LineMatcher._compile_shards).
 _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.log_errors = False
-_SET_OPTIONS.max_mem = 64 << 20
+_SET_OPTIONS.max_mem = 32 << 20
 
 
 def _never_set():
