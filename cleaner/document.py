@@ -11,6 +11,8 @@ from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
+from .matching import fullmatch_lines, search_lines
+
 # Line terminators we split on; offsets exclude them. \r\n first so it counts as one break.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
@@ -80,6 +82,7 @@ class Line(NamedTuple):
     key: str  # plain, casefolded: what literal phrases are compared with
     n_words: int
     paragraph: int  # index of the blank-line separated block; -1 for blank lines
+    is_prose: bool  # see reads_as_prose(); a field, not a property: rules ask it of every line many times
 
     @property
     def is_blank(self) -> bool:
@@ -89,11 +92,10 @@ class Line(NamedTuple):
     def ends_sentence(self) -> bool:
         return self.plain.endswith(_SENTENCE_END)
 
-    @property
-    def is_prose(self) -> bool:
-        if self.n_words >= PROSE_MIN_WORDS and self.ends_sentence:
-            return True
-        return len(self.plain) >= PROSE_MIN_CHARS_UNPUNCTUATED and self.n_words >= PROSE_MIN_WORDS
+
+def reads_as_prose(plain: str, n_words: int) -> bool:
+    """A sentence of enough words, or a long enough run of them without the closing punctuation."""
+    return n_words >= PROSE_MIN_WORDS and (plain.endswith(_SENTENCE_END) or len(plain) >= PROSE_MIN_CHARS_UNPUNCTUATED)
 
 
 @dataclass
@@ -104,6 +106,13 @@ class Document:
     def __post_init__(self) -> None:
         self.lines = list(_split_lines(self.text))
         self._cores: dict[str | None, tuple[int, int] | None] = {}
+        self._teasers: dict[tuple[int, int], list[int]] = {}
+
+    @cached_property
+    def _base_scores(self) -> list[float | None]:
+        """Each line's core score without a rule's exclusions (None for blank lines): computed once,
+        since several rules ask for a core, each with its own exclusions."""
+        return [None if line.is_blank else _core_score(line) for line in self.lines]
 
     @cached_property
     def prose_indexes(self) -> list[int]:
@@ -134,8 +143,17 @@ class Document:
             key = None
         if key in self._cores:
             return self._cores[key]
-        scores = [None if line.is_blank else self._line_score(line, not_core, boundary, boundary_cost)
-                  for line in self.lines]
+        scores = list(self._base_scores)
+        lines = self.lines
+        if not_core is not None:
+            for index, _, _ in search_lines(self, not_core):
+                if lines[index].plain:
+                    scores[index] = -CORE_GAP_COST
+        if boundary is not None:  # a boundary line's cost wins over not_core's, as in the per-line order
+            cost = -max(boundary_cost, CORE_GAP_COST)
+            for index in fullmatch_lines(self, boundary):
+                if lines[index].plain and lines[index].n_words <= BOUNDARY_MAX_WORDS:
+                    scores[index] = cost
         if teaser is not None:
             for index in self.teaser_summaries(*teaser):
                 scores[index] = -CORE_GAP_COST
@@ -166,6 +184,12 @@ class Document:
         lines) then one prose paragraph of at most `max_words`, then the next headline, repeated at
         least `min_units` times. Each summary alone reads as prose; the repetition shows the list, and
         an article's sections seldom hold one short paragraph each, several times in a row."""
+        key = (min_units, max_words)
+        if key not in self._teasers:
+            self._teasers[key] = self._find_teaser_summaries(min_units, max_words)
+        return list(self._teasers[key])
+
+    def _find_teaser_summaries(self, min_units: int, max_words: int) -> list[int]:
         content = [line for line in self.lines if not line.is_blank]
 
         def headline(position: int) -> bool:
@@ -202,14 +226,6 @@ class Document:
             run = [position] if unit else []
         close()
         return found
-
-    @staticmethod
-    def _line_score(line: Line, not_core, boundary, boundary_cost: float) -> float:
-        if boundary is not None and line.n_words <= BOUNDARY_MAX_WORDS and boundary.fullmatch(line.plain):
-            return -max(boundary_cost, CORE_GAP_COST)
-        if not_core is not None and not_core.search(line.plain):
-            return -CORE_GAP_COST
-        return _core_score(line)
 
     def zone(self, index: int) -> str:
         """'head' before the core, 'tail' after it, 'body' inside; a document without prose is all body."""
@@ -313,8 +329,9 @@ def _split_lines(text: str):
             if previous_blank:
                 paragraph += 1
             previous_blank = False
+            n_words = count_words(plain)
             yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain.casefold(),
-                       count_words(plain), paragraph)
+                       n_words, paragraph, reads_as_prose(plain, n_words))
         else:
             previous_blank = True
-            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain, 0, -1)
+            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain, 0, -1, False)

@@ -18,6 +18,7 @@ in the middle of an article is a subheading far more often than junk.
 from __future__ import annotations
 
 from ..document import BOUNDARY_MAX_WORDS, CORE_BASE_WORDS
+from ..matching import FULL, SEARCH, fullmatch_lines
 from ..patterns import compile_alternation
 from .base import Rule
 
@@ -69,6 +70,10 @@ class HeuristicRule(Rule):
         self.teaser_units = self.integer("teaser_units", 0)
         self.teaser_max_words = self.integer("teaser_max_words", 40, minimum=1)
 
+    def line_regexes(self):
+        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.not_core, SEARCH)]
+        return tuple((regex, mode) for regex, mode in pairs if regex is not None)
+
     def find(self, doc):
         if self.detector == "outside-core":
             yield from self._outside_core(doc)
@@ -96,7 +101,17 @@ class HeuristicRule(Rule):
         # A page whose "core" is a caption or two has no article to measure by: leave it alone.
         if sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose) < self.min_core_words:
             return
-        core = self._cut_at_article_end(lines, core)
+        # The lines the evidence and article_end regexes match in full, from one scan of the document.
+        marked = None if self.evidence is None else set(fullmatch_lines(doc, self.evidence))
+        end_lines = set() if self.article_end is None else set(fullmatch_lines(doc, self.article_end))
+
+        def mark(line) -> bool:
+            return marked is None or line.index in marked
+
+        def ends_article(line) -> bool:
+            return line.n_words <= BOUNDARY_MAX_WORDS and line.index in end_lines
+
+        core = self._cut_at_article_end(lines, core, ends_article)
         reason = (
             f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
             f"min_evidence={self.min_evidence})"
@@ -108,7 +123,7 @@ class HeuristicRule(Rule):
         tail = [line for line in lines[core[1] + 1:] if not line.is_blank]
         # The evidence is counted over the whole page: a menu's labels above the article show that the
         # text is a whole page, so its tail is page furniture too (and the other way round).
-        page_marks = sum(1 for line in (*head, *tail) if self._mark(line))
+        page_marks = sum(1 for line in (*head, *tail) if mark(line))
         teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
         for name, side in (("head", head), ("tail", tail)):
             if self.side not in (name, "both"):
@@ -118,7 +133,7 @@ class HeuristicRule(Rule):
                 continue
             # After the article, a "Comments" or "Related posts" heading marks furniture too; before
             # it such a heading may sit in a teaser of the article itself.
-            marks = [line.index for line in side if self._mark(line) or (name == "tail" and self._ends_article(line))]
+            marks = [line.index for line in side if mark(line) or (name == "tail" and ends_article(line))]
             marks = marks or [float("inf") if name == "tail" else -1]
             # Prose goes only beyond the furniture's labels (before the last one in the head, after
             # the first one in the tail): prose between them and the core may be the article's own
@@ -134,7 +149,7 @@ class HeuristicRule(Rule):
                     continue
                 yield self._span(doc, line.index, line.index, reason)
 
-    def _cut_at_article_end(self, lines, core):
+    def _cut_at_article_end(self, lines, core, ends_article):
         if self.article_end is None:
             return core
         # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
@@ -147,20 +162,13 @@ class HeuristicRule(Rule):
             # A "Related" box inside a news article is followed by more of the article: cut only
             # where most of the core's prose lies above the heading.
             if (prose_words >= self.min_core_words and weight >= total * ARTICLE_END_MIN_SHARE
-                    and self._ends_article(line)):
+                    and ends_article(line)):
                 return core[0], last_content
             if line.is_prose:
                 prose_words += line.n_words
                 weight += _weight(line)
             last_content = line.index
         return core
-
-    def _mark(self, line) -> bool:
-        return self.evidence is None or bool(self.evidence.fullmatch(line.plain))
-
-    def _ends_article(self, line) -> bool:
-        return self.article_end is not None and line.n_words <= BOUNDARY_MAX_WORDS and bool(
-            self.article_end.fullmatch(line.plain))
 
     def _title_lines(self, head) -> set[int]:
         kept: set[int] = set()
