@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import NamedTuple
 
 from .matching import fullmatch_lines, search_lines
@@ -25,12 +25,13 @@ _SENTENCE_END = tuple('.!?…:;"”»\'’)。！？」』）')
 # word (about the length of a word there), so a sentence of them reads as prose, not as one "word".
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 CJK_CHARS_PER_WORD = 2
+_CJK_FIRST = "\u3040"  # the lowest character _CJK matches
 
 
 def count_words(plain: str) -> int:
     """Words in a plain line: space-separated tokens, plus CJK characters by CJK_CHARS_PER_WORD."""
     tokens = plain.split()
-    if plain.isascii():
+    if plain.isascii() or max(plain) < _CJK_FIRST:  # max(): one C loop, cheaper than the regex scan
         return len(tokens)
     cjk = len(_CJK.findall(plain))
     if not cjk:
@@ -240,9 +241,10 @@ class Document:
 
     def next_content(self, index: int) -> int | None:
         """Index of the first non-blank line after `index`."""
-        for line in self.lines[index + 1:]:
-            if not line.is_blank:
-                return line.index
+        lines = self.lines
+        for following in range(index + 1, len(lines)):  # not a slice: that copies the rest of the document
+            if lines[following].plain:
+                return following
         return None
 
     def span(self, first: int, last: int) -> tuple[int, int]:
@@ -269,9 +271,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?…]+(?:\s|$)|[。！？]")
 def _core_score(line: Line) -> float:
     if not line.is_prose:
         return -CORE_GAP_COST
+    # Fewer than two sentence breaks means at most one sentence of more than the maximum words. Only
+    # the first two breaks are looked for: a paragraph has them early, and most lines are paragraphs.
     if line.n_words > CORE_MAX_WORDS_PER_SENTENCE:
-        sentences = len(_SENTENCE_BREAK.findall(line.plain))
-        if line.n_words > CORE_MAX_WORDS_PER_SENTENCE * max(sentences, 1) * 1.0 and sentences < 2:
+        second_break = next(islice(_SENTENCE_BREAK.finditer(line.plain), 1, None), None)
+        if second_break is None:
             return -CORE_GAP_COST
     return max(line.n_words - CORE_BASE_WORDS, 1)
 

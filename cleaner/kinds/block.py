@@ -40,7 +40,8 @@ class BlockRule(Rule):
     def _block_end(self, doc, first: int) -> int | None:
         if self.end is not None:
             seen = 0
-            for line in doc.lines[first + 1:]:
+            lines = doc.lines
+            for line in (lines[index] for index in range(first + 1, len(lines))):  # a slice would copy the rest
                 if line.is_blank:
                     continue
                 seen += 1
