@@ -103,9 +103,14 @@ def reads_as_prose(plain: str, n_words: int) -> bool:
 class Document:
     text: str
     lines: list[Line] = field(init=False)
+    # Features by raw line, shared by the Documents of one cleaning: each pass after the first
+    # re-reads mostly the same lines (see engine.MAX_PASSES).
+    line_cache: dict | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.lines = list(_split_lines(self.text))
+        if self.line_cache is None:
+            self.line_cache = {}
+        self.lines = list(_split_lines(self.text, self.line_cache))
         self._cores: dict[str | None, tuple[int, int] | None] = {}
         self._teasers: dict[tuple[int, int], list[int]] = {}
 
@@ -113,7 +118,16 @@ class Document:
     def _base_scores(self) -> list[float | None]:
         """Each line's core score without a rule's exclusions (None for blank lines): computed once,
         since several rules ask for a core, each with its own exclusions."""
-        return [None if line.is_blank else _core_score(line) for line in self.lines]
+        scores = []
+        for line in self.lines:
+            if line.is_blank:
+                scores.append(None)
+                continue
+            features = self.line_cache[line.text]
+            if len(features) == 4:  # the score depends on the line alone: cached with its features
+                features = self.line_cache[line.text] = (*features, _core_score(line))
+            scores.append(features[4])
+        return scores
 
     @cached_property
     def prose_indexes(self) -> list[int]:
@@ -324,18 +338,28 @@ def _bounds(text: str) -> tuple[list[str], list[int]]:
     return raws, [0, *accumulate(len(raw) + 1 for raw in raws)][:-1]
 
 
-def _split_lines(text: str):
+def _features(raw: str) -> tuple:
+    """(plain, key, n_words, is_prose) of a raw line; Document._base_scores adds its core score."""
+    plain = plain_text(raw) if raw else ""
+    if not plain:
+        return plain, plain, 0, False
+    n_words = count_words(plain)
+    return plain, plain.casefold(), n_words, reads_as_prose(plain, n_words)
+
+
+def _split_lines(text: str, cache: dict):
     raws, starts = _bounds(text)
     paragraph, previous_blank = -1, True
     for index, raw in enumerate(raws):
-        plain = plain_text(raw) if raw else ""
+        features = cache.get(raw)
+        if features is None:
+            features = cache[raw] = _features(raw)
+        plain, key, n_words, prose = features[:4]
         if plain:
             if previous_blank:
                 paragraph += 1
             previous_blank = False
-            n_words = count_words(plain)
-            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain.casefold(),
-                       n_words, paragraph, reads_as_prose(plain, n_words))
+            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, key, n_words, paragraph, prose)
         else:
             previous_blank = True
             yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain, 0, -1, False)

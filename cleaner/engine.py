@@ -31,7 +31,8 @@ def clean(
     `guardrail` decides when so much went that the document is `guarded` (see guardrail.py)."""
     rules = rules if rules is not None else default_rules()
     guardrail = guardrail if guardrail is not None else Guardrail()
-    doc = Document(text)
+    line_cache: dict = {}
+    doc = Document(text, line_cache)
     active = rules.for_site(site)
     removals = _removals(doc, active)
     output, segments = _render(doc, removals)
@@ -39,7 +40,7 @@ def clean(
     for _ in range(MAX_PASSES - 1):
         if output == seen:
             break  # the last pass already ran on exactly this text
-        more = _removals(Document(output), active)
+        more = _removals(Document(output, line_cache), active)
         if not more:
             break
         removals = sorted(removals + _map_back(doc, more, segments, removals), key=lambda r: r.start)
@@ -200,20 +201,23 @@ def _render(doc: Document, removals: list[Removal]) -> tuple[str, list[tuple[int
     out: list[str] = []
     line_pieces: list[list[tuple[int, int]]] = []
     cuts = [(r.start, r.end) for r in removals]
-    cut = 0
+    cut, n_cuts = 0, len(cuts)
     for line in doc.lines:
-        while cut < len(cuts) and cuts[cut][1] <= line.start:
+        while cut < n_cuts and cuts[cut][1] <= line.start:
             cut += 1
-        kept, position, probe = [], line.start, cut
-        while probe < len(cuts) and cuts[probe][0] < line.end:
-            cut_start, cut_end = cuts[probe]
-            if cut_start > position:
-                kept.append((position, cut_start))
-            position = max(position, cut_end)
-            probe += 1
-        if position < line.end:
-            kept.append((position, line.end))
-        joined = "".join(doc.text[a:b] for a, b in kept)
+        if cut >= n_cuts or cuts[cut][0] >= line.end:  # no removal touches the line: most lines
+            kept, joined = [(line.start, line.end)], line.text
+        else:
+            kept, position, probe = [], line.start, cut
+            while probe < n_cuts and cuts[probe][0] < line.end:
+                cut_start, cut_end = cuts[probe]
+                if cut_start > position:
+                    kept.append((position, cut_start))
+                position = max(position, cut_end)
+                probe += 1
+            if position < line.end:
+                kept.append((position, line.end))
+            joined = "".join(doc.text[a:b] for a, b in kept)
         text = joined.rstrip()
         right = len(joined) - len(text)
         left = 0
