@@ -24,9 +24,18 @@ class PhraseRule(Rule):
             raise self.error("'phrases' holds an entry that is only punctuation")
 
     def find(self, doc):
-        # Every phrase rule compares the same stripped keys: computed once per document.
-        keys = cached(doc, "phrase-keys", lambda: [line.key.strip(_TRIM) if line.plain else "" for line in doc.lines])
-        phrases = self.phrases
-        for index, key in enumerate(keys):
-            if key and key in phrases:
-                yield self.span_lines(doc, index, index)
+        # Every phrase rule looks up the same stripped keys: indexed once per document, so a rule costs
+        # a set intersection, not a pass over the lines.
+        lines_by_key = cached(doc, "phrase-keys", lambda: _lines_by_key(doc))
+        found = sorted(index for key in lines_by_key.keys() & self.phrases for index in lines_by_key[key])
+        for index in found:
+            yield self.span_lines(doc, index, index)
+
+
+def _lines_by_key(doc) -> dict[str, list[int]]:
+    lines_by_key: dict[str, list[int]] = {}
+    for line in doc.lines:
+        key = line.key.strip(_TRIM) if line.plain else ""
+        if key:
+            lines_by_key.setdefault(key, []).append(line.index)
+    return lines_by_key
