@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import logging
 import re
 import zlib
 
 from bs4 import UnicodeDammit
 
 from .errors import CleanerError
+
+# UnicodeDammit logs a warning for every document with undecodable bytes: on a scraped folder that is
+# thousands of identical stderr lines burying the summary. The U+FFFD characters stay in the text.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -67,3 +67,10 @@ def test_bad_gzip_and_binary_data_are_decode_errors():
         gunzip(b"\x1f\x8b\x08\x00not really gzip")
     with pytest.raises(DecodeError):
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", is_html=True)
+
+
+def test_undecodable_bytes_are_replaced_without_a_log_line_per_document(caplog):
+    # A scraped folder holds thousands of such files: one warning each would bury the summary.
+    text = decode_bytes(b"Hello \xff\xfe\x81 world caf\xe9 na\xc3\xafve \x9d\x8f \x81\x8d\x8f\x90\x9d\n")
+    assert text.startswith("Hello ") and "world" in text
+    assert caplog.records == []
