@@ -250,3 +250,26 @@ def test_two_teasers_or_a_numbered_list_are_not_a_teaser_list():
     doc = Document(teaser_page(numbered))
     assert doc.teaser_summaries(3, 40) == []
     assert len(Document(teaser_page(TEASERS)).teaser_summaries(3, 40)) == 4
+
+
+# comment headings -------------------------------------------------------------------------------------
+
+COMMENTS_END = dict(OUTSIDE, comment_end=["comments"], comment_end_share=0.3, min_core_words=30)
+THREAD = [part for n in range(5) for part in (f"reader{n}", "2 days ago", COMMENT.replace("I disagree", f"Reader {n} disagrees"))]
+
+
+def test_a_comment_heading_cuts_the_core_before_a_thread_longer_than_the_article():
+    text = page(TITLE, *PARAGRAPHS, "Comments", *THREAD, *MENU)
+    result = run(text, heuristic(**COMMENTS_END))
+    assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
+    # At the 2/3 share of other article-end headings the long thread outweighs the article and stays.
+    kept = run(text, heuristic(**dict(COMMENTS_END, comment_end_share=2 / 3))).text
+    assert kept.count("the ring road") == 5
+
+
+def test_a_comments_line_early_in_the_article_does_not_cut_it():
+    text = page(TITLE, PARAGRAPHS[0], "Comments", *PARAGRAPHS[1:], *[p.replace("council", "city") for p in PARAGRAPHS],
+                *MENU)
+    result = run(text, heuristic(**COMMENTS_END))
+    assert all(paragraph in result.text for paragraph in PARAGRAPHS)
+

@@ -11,7 +11,8 @@ in the middle of an article is a subheading far more often than junk.
   of them to look like page furniture rather than a title and a byline, and the page shows furniture
   labels (`evidence`) on either side. Headings that open what follows an article (`article_end`:
   comments, the author's box, related posts) end the core early; `boundary_cost` makes evidence lines
-  expensive for the core to run across.
+  expensive for the core to run across. Comment headings (`comment_end`) do so below a lower share of
+  the core's prose (`comment_end_share`): a long thread outweighs the article it follows.
 - `short-line-run`: runs of short headline-like lines (menus, teaser lists) of at least `min_run`.
 - `link-like`: link rows outside the core: "Home | News | Sport", breadcrumbs.
 """
@@ -44,7 +45,8 @@ class HeuristicRule(Rule):
     required = ("detector",)
     optional = ("side", "max_words", "min_lines", "keep_title", "min_run", "inside_core", "evidence", "min_evidence",
                 "prose_too", "not_core", "min_core_words",
-                "boundary_cost", "article_end", "teaser_units", "teaser_max_words")
+                "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
+                "teaser_max_words")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -65,13 +67,17 @@ class HeuristicRule(Rule):
         # Headings that open what follows an article (comments, the author's box, related posts): the
         # core ends before the first one it holds once min_core_words of prose lie above it.
         self.article_end = self.regex("article_end")
+        # Comment headings end the core as article_end does, but below a lower share of its prose: a
+        # long thread outweighs the article, and a "Comments" heading rarely opens an article's part.
+        self.comment_end = self.regex("comment_end")
+        self.comment_end_share = self.number("comment_end_share", ARTICLE_END_MIN_SHARE)
         # A teaser list (headline, one short summary, repeated teaser_units times; 0: off) is no part
         # of the core, and its summaries go with the furniture around it.
         self.teaser_units = self.integer("teaser_units", 0)
         self.teaser_max_words = self.integer("teaser_max_words", 40, minimum=1)
 
     def line_regexes(self):
-        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.not_core, SEARCH)]
+        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH)]
         return tuple((regex, mode) for regex, mode in pairs if regex is not None)
 
     def find(self, doc):
@@ -104,6 +110,8 @@ class HeuristicRule(Rule):
         # The lines the evidence and article_end regexes match in full, from one scan of the document.
         marked = None if self.evidence is None else set(fullmatch_lines(doc, self.evidence))
         end_lines = set() if self.article_end is None else set(fullmatch_lines(doc, self.article_end))
+        comment_lines = set() if self.comment_end is None else set(fullmatch_lines(doc, self.comment_end))
+        end_lines |= comment_lines
 
         def mark(line) -> bool:
             return marked is None or line.index in marked
@@ -111,7 +119,7 @@ class HeuristicRule(Rule):
         def ends_article(line) -> bool:
             return line.n_words <= BOUNDARY_MAX_WORDS and line.index in end_lines
 
-        core = self._cut_at_article_end(lines, core, ends_article)
+        core = self._cut_at_article_end(lines, core, ends_article, comment_lines)
         reason = (
             f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
             f"min_evidence={self.min_evidence})"
@@ -149,8 +157,8 @@ class HeuristicRule(Rule):
                     continue
                 yield self._span(doc, line.index, line.index, reason)
 
-    def _cut_at_article_end(self, lines, core, ends_article):
-        if self.article_end is None:
+    def _cut_at_article_end(self, lines, core, ends_article, comment_lines):
+        if self.article_end is None and self.comment_end is None:
             return core
         # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
         # form's one-line instructions and a thread's short replies count little against an article.
@@ -161,8 +169,8 @@ class HeuristicRule(Rule):
                 continue
             # A "Related" box inside a news article is followed by more of the article: cut only
             # where most of the core's prose lies above the heading.
-            if (prose_words >= self.min_core_words and weight >= total * ARTICLE_END_MIN_SHARE
-                    and ends_article(line)):
+            share = self.comment_end_share if line.index in comment_lines else ARTICLE_END_MIN_SHARE
+            if prose_words >= self.min_core_words and weight >= total * share and ends_article(line):
                 return core[0], last_content
             if line.is_prose:
                 prose_words += line.n_words
