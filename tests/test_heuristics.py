@@ -273,3 +273,26 @@ def test_a_comments_line_early_in_the_article_does_not_cut_it():
     result = run(text, heuristic(**COMMENTS_END))
     assert all(paragraph in result.text for paragraph in PARAGRAPHS)
 
+
+# repeated runs of paragraphs ------------------------------------------------------------------------
+
+
+def repeated_runs(min_run=3):
+    spec = {"id": "dup-runs", "description": "d", "kind": "duplicate", "min_run": min_run, "min_chars": 60}
+    return build_rule(spec, "test.yaml")
+
+
+def test_a_run_of_paragraphs_printed_twice_loses_its_second_copy():
+    # The copies' paragraphs are set apart differently (bullets in the first): only prose lines count.
+    text = page(TITLE, "\n-\n".join(PARAGRAPHS), *MENU, *PARAGRAPHS)
+    result = run(text, repeated_runs())
+    assert all(result.text.count(paragraph) == 1 for paragraph in PARAGRAPHS)
+    assert result.text.index(PARAGRAPHS[0]) < result.text.index("Home")  # the first copy stays
+    assert all(run(text, repeated_runs(4)).text.count(paragraph) == 2 for paragraph in PARAGRAPHS)
+
+
+def test_an_interviews_repeated_question_stays():
+    question = "Why did the council wait two years before it decided to fund the lanes across the centre?"
+    answers = [p.replace("The town council", "We") for p in PARAGRAPHS]
+    text = page(TITLE, question, answers[0], question, answers[1], PARAGRAPHS[0], question, answers[2])
+    assert run(text, repeated_runs()).removals == []
