@@ -15,6 +15,10 @@ from __future__ import annotations
 from .base import Rule
 
 
+# How many earlier copies of a paragraph a possible run start is compared with.
+RUN_CANDIDATES = 8
+
+
 class DuplicateRule(Rule):
     kind = "duplicate"
     optional = ("min_chars", "max_words", "within_lines", "min_run")
@@ -62,7 +66,9 @@ class DuplicateRule(Rule):
         j = 0
         while j < len(prose):
             best = 0
-            for i in seen.get(keys[j], ()):
+            # Only the latest copies of the paragraph are compared: a page repeating it thousands of times
+            # made this quadratic. A page with at most RUN_CANDIDATES copies is not affected.
+            for i in seen.get(keys[j], ())[-RUN_CANDIDATES:]:
                 # A run of distinct paragraphs: a table's rows alternating "A, note, B, note" repeat
                 # their note, and are content.
                 length, run_keys = 0, set()
