@@ -59,11 +59,12 @@ def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path, mo
     monkeypatch.setattr(batch, "process", _hang_on_page_005)
     inputs = make_inputs(tmp_path, 12)
     started = time.monotonic()
-    found = records(inputs, tmp_path / "out", jobs=jobs, timeout=0.5)
-    assert time.monotonic() - started < 30  # not the 60 s of the hang
+    # 5 s: far beyond a normal page (milliseconds), so a loaded machine cannot fail one, far below the hang.
+    found = records(inputs, tmp_path / "out", jobs=jobs, timeout=5)
+    assert time.monotonic() - started < 40  # not the 60 s of the hang
     failed = [r for r in found if r["status"] == "failed"]
     assert [Path(r["source"]).name for r in failed] == ["page005.txt"]
-    assert failed[0]["error"] == "timed out after 0.5 s"
+    assert failed[0]["error"] == "timed out after 5 s"
     assert len(found) == 12 and sum(r["status"] == "cleaned" for r in found) == 11
     assert not (tmp_path / "out" / "part2" / "page005.txt").exists()
 
