@@ -112,6 +112,38 @@ def test_outside_core_needs_an_article_to_measure_by():
     assert run(text, heuristic(**OUTSIDE)).removals == []
 
 
+WEAK = dict(OUTSIDE, weak_core="menu-blocks", weak_core_max_words=3)
+SHORT_ARTICLE = [
+    "The mayor cut the ribbon on the first protected cycle lane on Tuesday, two years after the council voted "
+    "to fund the network across the centre.",
+    "\u201eIs it finished?\u201c asked a child at the front of the crowd.",
+    "\u2013 \u201eNot yet, but soon.\u201c",
+]
+
+
+def test_weak_core_removes_only_menu_blocks():
+    text = page(*MENU, TITLE, *SHORT_ARTICLE, "Share", *MENU)
+    result = run(text, heuristic(**WEAK))
+    kept = [line for line in result.text.splitlines() if line]
+    assert kept == [TITLE, *SHORT_ARTICLE]
+    assert all("menu block around a weak core" in removal.reason for removal in result.removals)
+
+
+def test_weak_core_keeps_short_lines_of_more_words_and_menus_without_labels():
+    dialogue = ["\u201eWhere are you going tonight?\u201c", "\u2013 \u201eTo the cinema with Anna.\u201c",
+                "\u2013 \u201eCan I come along too?\u201c", "\u2013 \u201eOnly if you pay for the popcorn.\u201c"]
+    sections = ["Politics", "Business", "Culture", "Science", "Travel", "Weather"]
+    text = page(*dialogue, "Share", "Facebook", TITLE, SHORT_ARTICLE[0], *sections)
+    result = run(text, heuristic(**WEAK))
+    assert all(line in result.text for line in [*dialogue, *sections, SHORT_ARTICLE[0]])
+
+
+def test_weak_core_needs_a_paragraph_to_place_by():
+    form = [f"You are commenting using your {name} account. ( Log Out / Change )" for name in ("X", "Y", "Z")]
+    text = page(*MENU, *form, *MENU)
+    assert run(text, heuristic(**WEAK)).removals == []
+
+
 # short-line-run and link-like -------------------------------------------------------------------
 
 

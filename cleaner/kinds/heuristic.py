@@ -46,7 +46,8 @@ class HeuristicRule(Rule):
     optional = ("side", "max_words", "min_lines", "keep_title", "min_run", "inside_core", "evidence", "min_evidence",
                 "prose_too", "not_core", "min_core_words",
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
-                "teaser_max_words")
+                "teaser_max_words", "weak_core", "weak_core_min_line",
+                "weak_core_max_words")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -62,6 +63,16 @@ class HeuristicRule(Rule):
         self.prose_too = bool(params.get("prose_too", False))
         self.not_core = self.regex("not_core")
         self.min_core_words = self.integer("min_core_words", 60)
+        # A core of fewer words (a short article, or a caption taken for one) is too weak a guess to
+        # remove every short line around it: the article may be its dialogue or its captions, in
+        # short lines on the wrong side of a wrongly placed core. `weak_core: menu-blocks` still removes
+        # the unmistakable menus: runs of at least min_lines lines of at most weak_core_max_words words
+        # holding a furniture label. `skip` (the default) leaves such a page alone.
+        self.weak_core = self.choice("weak_core", "skip", ("skip", "menu-blocks"))
+        self.weak_core_max_words = self.integer("weak_core_max_words", 3, minimum=1)
+        # ... and only when the weak core holds a paragraph of at least this many words: a few short
+        # lines of a form ("You are commenting using your X account") are no article to place by.
+        self.weak_core_min_line = self.integer("weak_core_min_line", 15)
         # What an evidence line costs the core: 0 scores it as any other short line.
         self.boundary_cost = self.integer("boundary_cost", 0)
         # Headings that open what follows an article (comments, the author's box, related posts): the
@@ -104,8 +115,9 @@ class HeuristicRule(Rule):
         if core is None:
             return
         lines = doc.lines
-        # A page whose "core" is a caption or two has no article to measure by: leave it alone.
-        if sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose) < self.min_core_words:
+        weak = sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose) < self.min_core_words
+        if weak and (self.weak_core == "skip" or max(line.n_words for line in lines[core[0]:core[1] + 1]
+                                                     if line.is_prose) < self.weak_core_min_line):
             return
         # The lines the evidence and article_end regexes match in full, from one scan of the document.
         marked = None if self.evidence is None else set(fullmatch_lines(doc, self.evidence))
@@ -124,6 +136,9 @@ class HeuristicRule(Rule):
             f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
             f"min_evidence={self.min_evidence})"
         )
+        if weak:
+            reason = (f"a menu block around a weak core (min_core_words={self.min_core_words}, "
+                      f"weak_core_max_words={self.weak_core_max_words}, min_lines={self.min_lines})")
         head = [line for line in lines[:core[0]] if not line.is_blank]
         # The article's title sits just above its first paragraph: keep the nearest headline lines.
         kept = self._title_lines(head)
@@ -146,16 +161,33 @@ class HeuristicRule(Rule):
             # Prose goes only beyond the furniture's labels (before the last one in the head, after
             # the first one in the tail): prose between them and the core may be the article's own
             # opening or closing paragraph that the core missed.
+            if weak:
+                for index in self._menu_blocks(side, mark):
+                    yield self._span(doc, index, index, reason)
+                continue
             for line in side:
-                if self._short(line) or (self.prose_too and line.index in teasers):
-                    pass
-                elif not self.prose_too:
+                short = self._short(line)
+                if not (short or self.prose_too):
                     continue
+                if short or line.index in teasers:
+                    pass
                 elif name == "head" and line.index > marks[-1]:
                     continue
                 elif name == "tail" and line.index < marks[0]:
                     continue
                 yield self._span(doc, line.index, line.index, reason)
+
+    def _menu_blocks(self, side, mark):
+        """Indexes of the lines in runs of at least min_lines successive content lines of at most
+        weak_core_max_words words (blank lines between them ignored) holding a furniture label."""
+        run: list = []
+        for line in [*side, None]:
+            if line is not None and not line.is_prose and line.n_words <= self.weak_core_max_words:
+                run.append(line)
+                continue
+            if len(run) >= self.min_lines and any(mark(item) for item in run):
+                yield from (item.index for item in run)
+            run = []
 
     def _cut_at_article_end(self, lines, core, ends_article, comment_lines):
         if self.article_end is None and self.comment_end is None:
