@@ -41,17 +41,15 @@ def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
     if not selectors:
         return []
     root = tree.getroottree()
-    page_chars = max(_text_length(tree), 1)
-    page = candidates(tree)
-    # Most candidates carry no class or id any rule looks for: drop them once, not once per rule.
-    # (A rule run as XPath does not read the candidates.)
-    simple = [rule for rule in selectors if rule.simple is not None]
-    wanted = [c for c in page if any(rule.may_match(c) for rule in simple)]
+    page = candidates(tree, selectors)  # (a rule run as XPath does not read them)
+    matched = [(node, rule) for rule in selectors for node in rule.select(tree, page)]
+    if not matched:
+        return []
+    page_chars = max(_text_length(tree), 1)  # only now: most pages have no match, and it walks all text
     chosen: dict = {}  # node -> the rule that takes it (the first rule, in pack order)
-    for rule in selectors:
-        for node in rule.select(tree, wanted):
-            if node not in chosen and _removable(node, page_chars, rule.max_share):
-                chosen[node] = rule
+    for node, rule in matched:
+        if node not in chosen and _removable(node, page_chars, rule.max_share):
+            chosen[node] = rule
     outer = [node for node in chosen if not any(parent in chosen for parent in node.iterancestors())]
     if len(outer) > 1:
         # Candidates are in document order; a node matched by a complex selector needs a full walk.

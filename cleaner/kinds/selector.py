@@ -9,10 +9,12 @@ or that contains the article container, is left alone (see `max_share`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
-from cssselect import HTMLTranslator, SelectorError, parse
+from cssselect import GenericTranslator, HTMLTranslator, SelectorError, parse
 from cssselect.parser import Attrib, Class, Element, Hash
 from lxml.etree import XPath, XPathError
 
@@ -20,7 +22,7 @@ from .base import Rule
 
 _TRANSLATOR = HTMLTranslator()
 # Elements that carry a class or an id: the only ones the pack's selectors can match. Collected once per
-# page (in C), so each rule checks a short list instead of walking the whole tree in XPath.
+# page (in C).
 _CANDIDATES = XPath("//*[@class or @id]")
 
 
@@ -32,9 +34,30 @@ class Candidate(NamedTuple):
     id: str | None
 
 
-def candidates(tree) -> list[Candidate]:
-    """The elements of `tree` with a class or an id, in document order, for SelectorRule.select()."""
-    return [Candidate(el, frozenset((el.get("class") or "").split()), el.get("id")) for el in _CANDIDATES(tree)]
+def candidates(tree, rules: list) -> list[Candidate]:
+    """The elements of `tree` with a class or an id that a simple selector of `rules` may match, in
+    document order, for SelectorRule.select(). Most elements carry no class or id any rule looks for;
+    testing those once here, against all the rules' keys together, is far cheaper than building a
+    Candidate for each and testing it rule by rule."""
+    simple = [rule for rule in rules if rule.simple]
+    if not simple:
+        return []
+    class_keys = frozenset().union(*(rule._class_keys for rule in simple))
+    ids = frozenset().union(*(rule._by_id for rule in simple))
+    # Selectors keyed by neither (`[id^=x]`) are prefiltered in one XPath walk, not tested in Python.
+    conditions = " or ".join(sel.condition() for rule in simple for sel in rule._unindexed)
+    others = set(_xpath(f"//*[{conditions}]")(tree)) if conditions else ()
+    found = []
+    for el in _CANDIDATES(tree):
+        ident, classes = el.get("id"), (el.get("class") or "").split()
+        if ident in ids or not class_keys.isdisjoint(classes) or el in others:
+            found.append(Candidate(el, frozenset(classes), ident))
+    return found
+
+
+@lru_cache(maxsize=32)
+def _xpath(source: str) -> XPath:
+    return XPath(source)
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,26 @@ class _Simple:
         if not self.classes <= candidate.classes:
             return False
         return all(_attrib_matches(el.get(name), op, value) for name, op, value in self.attribs)
+
+    def condition(self) -> str:
+        """An XPath condition true of every element this selector matches when it has no id and no class
+        (its attributes only: matches() has the last word)."""
+        tests = []
+        for name, op, value in self.attribs:
+            attr = f"@{name}" if _XML_NAME.fullmatch(name) else f"@*[name() = {_literal(name)}]"
+            if op == "exists":
+                tests.append(attr)
+            elif op == "=":
+                tests.append(f"{attr} = {_literal(value)}")
+            elif op == "^=":
+                tests.append(f"starts-with({attr}, {_literal(value)})")
+            else:  # *=, $= and ~= all need the value somewhere in the attribute
+                tests.append(f"contains({attr}, {_literal(value)})")
+        return "(" + " and ".join(tests) + ")"
+
+
+_literal = GenericTranslator.xpath_literal
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def _attrib_matches(actual: str | None, op: str, value: str | None) -> bool:
@@ -147,9 +190,9 @@ class SelectorRule(Rule):
 
     def select(self, tree, page: list[Candidate] | None = None) -> list:
         """The outermost elements of `tree` the selectors match, in document order. `page` is
-        candidates(tree), computed once per page when several rules run."""
+        candidates(tree, rules), computed once per page when several rules run."""
         if self.simple is not None:
-            page = candidates(tree) if page is None else page
+            page = candidates(tree, [self]) if page is None else page
             matched = [c.element for c in page if self._matches(c)]
         else:
             matched = [node for node in self.xpath(tree) if hasattr(node, "tag") and isinstance(node.tag, str)]
