@@ -1,5 +1,5 @@
-"""HTML input: decode, parse, remove the DOM junk of `selector` rules, extract the article text with
-trafilatura, then clean it like any text.
+"""HTML input: decode, parse, remove the DOM junk of `selector` rules, join a split article body, extract
+the article text with trafilatura, then clean it like any text.
 
 Selector removals are reported with the rule id, the node's text and its DOM path (`node`); they have no
 offsets (start = end = -1, line 0) because the node never reaches the extracted text. Every other
@@ -19,6 +19,7 @@ from .guardrail import Guardrail
 from .kinds.selector import SelectorRule, candidates
 from .model import Removal, Result
 from .ruleset import RuleSet, default_rules
+from .split_body import join_split_body
 
 # Chosen by measurement on the dev half of the benchmarks (see the HTML section of the bench report):
 # tables hold article content often enough to keep; comments are never the article.
@@ -90,7 +91,10 @@ def _text_length(node: HtmlElement) -> int:
 
 
 def extract_text(html: str | HtmlElement) -> str:
-    """The main text of a page as trafilatura extracts it ('' when it finds none)."""
+    """The main text of a page as trafilatura extracts it ('' when it finds none). A parsed page has
+    its split article body joined first (in place, see split_body.py)."""
+    if isinstance(html, HtmlElement):
+        join_split_body(html)
     return extract(html, **EXTRACT_OPTIONS) or ""
 
 
