@@ -20,7 +20,8 @@ _WORD = re.compile(r"\w+")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+•·▪►»]\s+)+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+?)\1$")
-_SENTENCE_END = tuple('.!?…:;"”»\'’)。！？」』）')
+# German quotations close with “ « ‘ (and French single ones with ›): „So.“ »So.« ‚So.‘
+_SENTENCE_END = tuple('.!?…:;"”“»«‘›‹\'’)。！？」』）')
 # Chinese and Japanese write no spaces between words: their characters are counted instead, two to a
 # word (about the length of a word there), so a sentence of them reads as prose, not as one "word".
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")

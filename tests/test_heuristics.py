@@ -76,6 +76,14 @@ def test_a_long_cookie_notice_can_be_excluded_from_the_core():
     assert doc.core == (line_index(doc, "We use cookies"),) * 2  # the default core is unchanged
 
 
+@pytest.mark.parametrize("opening, closing", [("\u201e", "\u201c"), ("\u00bb", "\u00ab"), ("\u201a", "\u2018")])
+def test_a_german_quotation_closes_a_sentence(opening, closing):
+    # German quotes close with \u201c, \u00ab or \u2018 (\u201equote\u201c, \u00bbquote\u00ab, \u201aquote\u2018).
+    quote = f"{opening}Ich wei\u00df, ich bin m\u00fcde und sollte das vielleicht heute Abend nicht mehr sagen{closing}"
+    assert Document(quote + "\n").lines[0].is_prose
+    assert not Document(quote[:-1] + "\n").lines[0].is_prose
+
+
 # outside-core -----------------------------------------------------------------------------------
 
 OUTSIDE = dict(detector="outside-core", max_words=16, min_lines=6, min_evidence=2, keep_title=1, prose_too=True,
