@@ -100,6 +100,15 @@ def test_outside_core_removes_menus_and_footer_and_keeps_title_and_article():
     assert {removal.rule for removal in result.removals} == {"test-heuristic"}
 
 
+def test_a_photo_credit_above_the_article_is_not_kept_as_its_title():
+    caption = "Cyclists on the new lane (Photo: Jane Doe)"
+    text = page(*MENU, TITLE, caption, *PARAGRAPHS, "Share", *MENU)
+    kept = [line for line in run(text, heuristic(**OUTSIDE, not_title=[r"\(photo\b"])).text.splitlines() if line]
+    assert kept == [TITLE, *PARAGRAPHS]
+    kept = [line for line in run(text, heuristic(**OUTSIDE)).text.splitlines() if line]
+    assert kept == [caption, *PARAGRAPHS]  # without not_title the caption passes for the title
+
+
 def test_outside_core_leaves_an_extracted_articles_list_alone():
     steps = ["Ingredients", "200 g flour", "150 g sugar", "3 eggs", "150 g butter", "4 apples", "A pinch of salt"]
     text = page(TITLE, *PARAGRAPHS, *steps)

@@ -19,7 +19,7 @@ in the middle of an article is a subheading far more often than junk.
 from __future__ import annotations
 
 from ..document import BOUNDARY_MAX_WORDS, CORE_BASE_WORDS
-from ..matching import FULL, SEARCH, fullmatch_lines
+from ..matching import FULL, SEARCH, fullmatch_lines, search_lines
 from ..patterns import compile_alternation
 from .base import Rule
 
@@ -46,7 +46,7 @@ class HeuristicRule(Rule):
     optional = ("side", "max_words", "min_lines", "keep_title", "min_run", "inside_core", "evidence", "min_evidence",
                 "prose_too", "not_core", "min_core_words",
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
-                "teaser_max_words", "weak_core", "weak_core_min_line",
+                "teaser_max_words", "not_title", "weak_core", "weak_core_min_line",
                 "weak_core_max_words")
 
     def __init__(self, meta, params):
@@ -86,9 +86,13 @@ class HeuristicRule(Rule):
         # of the core, and its summaries go with the furniture around it.
         self.teaser_units = self.integer("teaser_units", 0)
         self.teaser_max_words = self.integer("teaser_max_words", 40, minimum=1)
+        # Lines never taken for the title kept above the core (searched in the line): a photo credit
+        # or caption often sits between the title and the first paragraph.
+        self.not_title = self.regex("not_title")
 
     def line_regexes(self):
-        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH)]
+        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH),
+                 (self.not_title, SEARCH)]
         return tuple((regex, mode) for regex, mode in pairs if regex is not None)
 
     def find(self, doc):
@@ -141,7 +145,8 @@ class HeuristicRule(Rule):
                       f"weak_core_max_words={self.weak_core_max_words}, min_lines={self.min_lines})")
         head = [line for line in lines[:core[0]] if not line.is_blank]
         # The article's title sits just above its first paragraph: keep the nearest headline lines.
-        kept = self._title_lines(head)
+        not_title = set() if self.not_title is None else {index for index, _, _ in search_lines(doc, self.not_title)}
+        kept = self._title_lines([line for line in head if line.index not in not_title])
         head = [line for line in head if line.index not in kept]
         tail = [line for line in lines[core[1] + 1:] if not line.is_blank]
         # The evidence is counted over the whole page: a menu's labels above the article show that the
