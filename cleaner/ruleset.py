@@ -21,7 +21,12 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RULE_FILE_SUFFIXES = (".yaml", ".yml")
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the pure-Python one took seconds for the pack, paid
+# by every process that loads it.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     """A safe loader that remembers the line each mapping starts on, for error messages."""
 
 
@@ -85,14 +90,37 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True) -> RuleSet:
-    """The shipped pack (unless defaults=False) followed by the rules in `paths`."""
+    """The shipped pack (unless defaults=False) followed by the rules in `paths`.
+
+    The same files with the same contents give the same RuleSet object, built once per process: the CLI,
+    the batch and each worker all ask for it (a forked worker inherits it), and building it compiles
+    over a thousand regexes."""
     paths = list(paths)
     if defaults:
         paths.insert(0, shipped_rules_dir())
+    files = rule_files(paths)
+    key = tuple((str(file), _read_bytes(file)) for file in files)
+    if key not in _LOADED:
+        _LOADED.clear()  # one rule set is the usual case; keep memory flat when tests load many
+        _LOADED[key] = _build(files)
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple, RuleSet] = {}
+
+
+def _read_bytes(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError:
+        return b""  # _read_specs reports it, with the file's label
+
+
+def _build(files: list[Path]) -> RuleSet:
     rules: list[Rule] = []
     origin: dict[str, str] = {}
     digest = hashlib.sha256(__version__.encode())
-    for file in rule_files(paths):
+    for file in files:
         label = _label(file)
         for spec in _read_specs(file, label):
             rule = build_rule(spec, label)

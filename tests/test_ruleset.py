@@ -97,3 +97,15 @@ def test_site_scoped_rule_applies_only_to_its_site(tmp_path):
     text = "Get the app\n\nThe article itself, a sentence of reasonable length for a paragraph.\n"
     assert cleaner.clean(text, rules=rules).removals == []
     assert [r.rule for r in cleaner.clean(text, rules=rules, site="news.example.com").removals] == ["example-promo"]
+
+
+def test_the_same_rule_files_load_once_and_a_changed_file_loads_again(tmp_path):
+    path = tmp_path / "mine.yaml"
+    rule = "rules:\n  - id: mine\n    kind: phrase\n    reason: r\n    description: d\n    phrases: [{}]\n"
+    path.write_text(rule.format("Share this"), encoding="utf-8")
+    first = cleaner.load_rules([path], defaults=False)
+    assert cleaner.load_rules([path], defaults=False) is first
+    path.write_text(rule.format("Share that"), encoding="utf-8")  # same size, maybe the same mtime
+    second = cleaner.load_rules([path], defaults=False)
+    assert second is not first
+    assert cleaner.clean("Share that\n\nThe article.\n", rules=second).text == "The article.\n"
