@@ -25,7 +25,7 @@ from .engine import clean
 from .errors import CleanerError
 from .formats import input_format, is_gzipped, output_name
 from .guardrail import Guardrail
-from .html import clean_html
+from .html import clean_html, import_extractor
 from .incremental import Incremental
 from .matching import matcher_for
 from .model import Result
@@ -146,6 +146,8 @@ def process_with_limit(task: Task, rules: RuleSet, options: Options) -> list[dic
     """process() under the per-document time limit (SIGALRM, so only in a process's main thread:
     elsewhere, as in a threaded Dask worker, the document runs without a limit)."""
     limit = options.timeout
+    if input_format(task.source) == "html":
+        import_extractor()
     if not limit or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return process(task, rules, options)
     previous = signal.signal(signal.SIGALRM, _alarm)

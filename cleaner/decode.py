@@ -6,8 +6,6 @@ import gzip
 import re
 import zlib
 
-from bs4.dammit import EncodingDetector, UnicodeDammit
-
 from .errors import CleanerError
 
 _BOMS = (
@@ -54,7 +52,7 @@ def decode_bytes(data: bytes, is_html: bool = False) -> str:
     latin = data.decode("cp1252", errors="replace")
     # A declaration only bs4 reads (a label Python does not know, an XML prolog) makes its choice stand;
     # without one, Latin text is read as cp1252, decided before the slow detection it would not use.
-    declared = is_html and EncodingDetector.find_declared_encoding(data, is_html=True)
+    declared = is_html and _dammit().EncodingDetector.find_declared_encoding(data, is_html=True)
     if not declared and _reads_as_latin(latin):
         return latin
     detected = _detected(data, is_html)
@@ -66,22 +64,31 @@ def _detected(data: bytes, is_html: bool) -> str | None:
     UTF-8 and Windows-1252 that decodes it cleanly, else the first that decodes it with replacement
     characters. Except that chardet reads the first 64 KB only: it is pure Python, took 3.5 s on one
     page, and a page's first 64 KB tell its encoding as well as the whole."""
-    sample = EncodingDetector(data[:_DETECT_BYTES], is_html=is_html)
+    dammit = _dammit()
+    sample = dammit.EncodingDetector(data[:_DETECT_BYTES], is_html=is_html)
     # The declaration is looked for in the whole page, as bs4 does; the sample adds the guess, utf-8, cp1252.
-    names = [EncodingDetector.find_declared_encoding(data, is_html), *sample.encodings]
+    names = [dammit.EncodingDetector.find_declared_encoding(data, is_html), *sample.encodings]
     names = list(dict.fromkeys(name.lower() for name in names if name))
     for errors in ("strict", "replace"):
         for name in names:
             if errors == "replace" and name == "ascii":  # as bs4: no ASCII with replacement characters
                 continue
             try:
-                return data.decode(UnicodeDammit.CHARSET_ALIASES.get(name, name), errors)
+                return data.decode(dammit.UnicodeDammit.CHARSET_ALIASES.get(name, name), errors)
             except (LookupError, ValueError):  # not a codec Python knows, or bytes it cannot decode
                 continue
     return None
 
 
 _DETECT_BYTES = 64 * 1024
+
+
+def _dammit():
+    """bs4's encoding detection, imported on first use: importing bs4 takes about a second, which every
+    worker and every CLI run paid for the few inputs that are neither UTF-8 nor declared."""
+    from bs4 import dammit
+
+    return dammit
 
 
 def _mostly_utf8(data: bytes) -> bool:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lxml.html import HtmlElement
-from trafilatura import extract
-from trafilatura.utils import load_html
 
 from .decode import decode_bytes
 from .engine import clean
@@ -29,8 +27,18 @@ EXTRACT_OPTIONS = dict(include_comments=False, include_tables=True)
 _ARTICLE_CONTAINERS = frozenset({"article", "main", "body", "html"})
 
 
+def import_extractor() -> None:
+    """Import trafilatura now (a second or more), so that a worker does not spend it inside its first
+    page's time limit."""
+    import trafilatura  # noqa: F401
+
+
 def parse(html: str) -> HtmlElement | None:
     """The page's DOM as trafilatura parses it (None when the text is not HTML at all)."""
+    # trafilatura is imported on first use (here and in extract_text): it takes about a second to
+    # import, which a run on text files, and every process it starts, need not pay.
+    from trafilatura.utils import load_html
+
     return load_html(html)
 
 
@@ -93,6 +101,8 @@ def _text_length(node: HtmlElement) -> int:
 def extract_text(html: str | HtmlElement) -> str:
     """The main text of a page as trafilatura extracts it ('' when it finds none). A parsed page has
     its split article body joined first (in place, see split_body.py)."""
+    from trafilatura import extract
+
     if isinstance(html, HtmlElement):
         join_split_body(html)
     return extract(html, **EXTRACT_OPTIONS) or ""

@@ -3,6 +3,8 @@ field, and HTML files through the batch and the CLI. Pages are hand-written, in 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,13 @@ def test_html_on_stdin(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "\u201cIt\u2019s a first for the coast,\u201d" in result.stdout
+
+
+def test_cleaning_text_does_not_import_the_html_stack():
+    # trafilatura and bs4 take seconds to import: a text batch, and each of its workers, must not pay it.
+    code = (
+        "import sys, cleaner; cleaner.clean('Share this\\n\\nThe council met on Monday to discuss the plan.\\n'); "
+        "print(sorted(m for m in ('trafilatura', 'bs4') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
