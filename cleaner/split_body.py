@@ -14,21 +14,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 # A chunk holds at least this many characters of its own paragraphs (<p> children).
 MIN_CHUNK_PROSE = 200
 # What may sit between two chunks: an "Advertisement" label, not a paragraph.
 MAX_TEXT_BETWEEN = 30
+# Only a container with paragraphs of its own can be a chunk: found in C, so Python sees a few elements.
+_CONTAINERS = XPath("//div[@class][p] | //section[@class][p]")
 
 
 def join_split_body(tree: HtmlElement) -> int:
     """Join every split body of `tree` in place; how many were joined."""
     groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
-    for element in tree.iter("div", "section"):
-        css_class = element.get("class")
-        if css_class:
-            groups[(element.tag, css_class)].append(element)
+    for element in _CONTAINERS(tree):
+        groups[(element.tag, element.get("class"))].append(element)
     joined = 0
     for members in groups.values():
         chunks = [element for element in members if _prose(element) >= MIN_CHUNK_PROSE]
