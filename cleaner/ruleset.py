@@ -99,30 +99,31 @@ def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True) -> RuleS
     if defaults:
         paths.insert(0, shipped_rules_dir())
     files = rule_files(paths)
-    key = tuple((str(file), _read_bytes(file)) for file in files)
+    contents = [_read_bytes(file) for file in files]
+    key = tuple(zip(map(str, files), contents))
     if key not in _LOADED:
         _LOADED.clear()  # one rule set is the usual case; keep memory flat when tests load many
-        _LOADED[key] = _build(files)
+        _LOADED[key] = _build(files, contents)
     return _LOADED[key]
 
 
 _LOADED: dict[tuple, RuleSet] = {}
 
 
-def _read_bytes(file: Path) -> bytes:
+def _read_bytes(file: Path) -> bytes | None:
     try:
         return file.read_bytes()
     except OSError:
-        return b""  # _read_specs reports it, with the file's label
+        return None  # _read_specs reads it again and reports why, with the file's label
 
 
-def _build(files: list[Path]) -> RuleSet:
+def _build(files: list[Path], contents: list[bytes | None]) -> RuleSet:
     rules: list[Rule] = []
     origin: dict[str, str] = {}
     digest = hashlib.sha256(__version__.encode())
-    for file in files:
+    for file, raw in zip(files, contents):
         label = _label(file)
-        for spec in _read_specs(file, label):
+        for spec in _read_specs(file, label, raw):
             rule = build_rule(spec, label)
             if rule.meta.id in origin:
                 raise RuleError(label, rule.meta.id, f"duplicate id: also defined in {origin[rule.meta.id]}")
@@ -147,9 +148,11 @@ def _label(file: Path) -> str:
         return str(file)
 
 
-def _read_specs(file: Path, label: str) -> list[dict]:
+def _read_specs(file: Path, label: str, raw: bytes | None = None) -> list[dict]:
+    """The rule specs in `file`; `raw` is its bytes when the caller has read them already."""
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
+        raw = file.read_bytes() if raw is None else raw
+        data = yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
