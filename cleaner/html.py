@@ -17,7 +17,7 @@ from .guardrail import Guardrail
 from .kinds.selector import SelectorRule, candidates
 from .model import Removal, Result
 from .ruleset import RuleSet, default_rules
-from .split_body import join_split_body
+from .split_body import join_split_body, text_length
 
 # Chosen by measurement on the dev half of the benchmarks (see the HTML section of the bench report):
 # tables hold article content often enough to keep; comments are never the article.
@@ -54,7 +54,7 @@ def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
     matched = [(node, rule) for rule in selectors for node in rule.select(tree, page)]
     if not matched:
         return []
-    page_chars = max(_text_length(tree), 1)  # only now: most pages have no match, and it walks all text
+    page_chars = max(text_length(tree), 1)  # only now: most pages have no match, and it walks all text
     chosen: dict = {}  # node -> the rule that takes it (the first rule, in pack order)
     for node, rule in matched:
         if node not in chosen and _removable(node, page_chars, rule.max_share):
@@ -91,11 +91,7 @@ def _removable(node: HtmlElement, page_chars: int, max_share: float) -> bool:
         return False
     if any(True for _ in node.iterdescendants("article", "main")):
         return False
-    return _text_length(node) <= max_share * page_chars
-
-
-def _text_length(node: HtmlElement) -> int:
-    return sum(map(len, map(str.strip, node.itertext())))  # map(): no Python frame per text piece
+    return text_length(node) <= max_share * page_chars
 
 
 def extract_text(html: str | HtmlElement) -> str:
