@@ -48,3 +48,36 @@ def test_shipped_rules_match_as_per_line(tmp_path):
                 assert fullmatch_lines(doc, regex) == [i for i, p in enumerate(plains) if regex.fullmatch(p)], rule.meta.id
             else:
                 assert [i for i, _, _ in search_lines(doc, regex)] == [i for i, p in enumerate(plains) if regex.search(p)]
+
+
+class _GivenUp:
+    """A prefilter whose literal scan failed: RE2 then reports no atom at all, not even the sentinel's."""
+
+    def Match(self, text, potential):
+        return None
+
+
+def test_a_prefilter_that_gives_up_means_every_regex_is_scanned():
+    share, views = compile_regex(r"share"), compile_regex(r"\d[\d,]*\s+views")
+    matcher = LineMatcher([(share, "full"), (views, "full")])
+    doc = Document(TEXT)
+    attach(doc, matcher)
+    assert doc._matching.candidates is not None  # the working prefilter answers
+    matcher._filter = _GivenUp()
+    doc = Document(TEXT)
+    attach(doc, matcher)
+    assert doc._matching.candidates is None
+    plains = [line.plain for line in doc.lines]
+    assert fullmatch_lines(doc, share) == [i for i, p in enumerate(plains) if share.fullmatch(p)] != []
+    assert fullmatch_lines(doc, views) == [i for i, p in enumerate(plains) if views.fullmatch(p)] != []
+
+
+def test_the_prefilter_skips_regexes_whose_words_are_absent():
+    share, cookies = compile_regex(r"share(?: this)?"), compile_regex(r"we use cookies.*")
+    matcher = LineMatcher([(share, "full"), (cookies, "full")])
+    doc = Document("SHARE THIS\n\nA line of prose.\n")
+    attach(doc, matcher)
+    share_at, _ = matcher.lookup(share, "full")
+    cookies_at, _ = matcher.lookup(cookies, "full")
+    assert share_at in doc._matching.candidates  # found whatever the case
+    assert cookies_at not in doc._matching.candidates
