@@ -423,3 +423,30 @@ def test_kill_9_leaves_no_partial_output_and_the_rerun_completes(tmp_path):
     assert after["page000.txt"] == clean(big + "\nPage number 0.\n").text
     records = report(out)
     assert len(records) == count and all(r["status"] == "cleaned" for r in records.values())
+
+
+def test_an_output_that_is_the_input_is_refused_file_by_file(tmp_path):
+    """A .txt input cleaned into its own folder, directly or through a linked folder, would be
+    overwritten: that file fails, the input stays as it was, and the rest of the batch goes on."""
+    folder, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    page, other = folder / "page.txt", elsewhere / "other.txt"
+    page.write_text(ARTICLE, encoding="utf-8")
+    other.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "link").symlink_to(folder)
+    for out in (folder, tmp_path / "link"):
+        records = list(run(plan([page, other], out), Options()))
+        assert [r["status"] for r in records] == ["failed", "cleaned"], records
+        assert "overwrite the input" in records[0]["error"]
+        assert page.read_text(encoding="utf-8") == ARTICLE
+        (folder / "other.txt").unlink()
+
+
+def test_write_atomic_makes_a_folder_removed_since_it_was_made(tmp_path):
+    target = tmp_path / "sub" / "page.txt"
+    write_atomic(target, "first\n")
+    target.unlink()
+    target.parent.rmdir()  # the folder this process made goes away
+    write_atomic(target, "second\n")
+    assert target.read_text(encoding="utf-8") == "second\n"
