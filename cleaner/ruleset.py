@@ -5,7 +5,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +43,8 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 class RuleSet:
     rules: tuple[Rule, ...]
     hash: str  # identifies the rules' content and the engine version, for reports and reruns
+    # for_site()'s answers: asked once per document, and a batch has millions of them.
+    _by_site: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -51,14 +53,24 @@ class RuleSet:
         return iter(self.rules)
 
     def for_site(self, site: str | None) -> list[Rule]:
-        """Rules without `sites`, plus those scoped to `site` (a host; subdomains match)."""
-        return [rule for rule in self.rules if not rule.meta.sites or _site_matches(site, rule.meta.sites)]
+        """Rules without `sites`, plus those scoped to `site` (a host; subdomains match). The same
+        list object for the same site: callers must not change it."""
+        active = self._by_site.get(site)
+        if active is None:
+            if len(self._by_site) >= _MAX_SITES_CACHED:
+                self._by_site.clear()
+            active = self._by_site[site] = [
+                rule for rule in self.rules if not rule.meta.sites or _site_matches(site, rule.meta.sites)]
+        return active
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.meta.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+_MAX_SITES_CACHED = 4096  # a crawl of many sites: the cache is dropped, not grown without bound
 
 
 def _site_matches(site: str | None, sites: tuple[str, ...]) -> bool:

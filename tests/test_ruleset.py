@@ -97,6 +97,11 @@ def test_site_scoped_rule_applies_only_to_its_site(tmp_path):
     text = "Get the app\n\nThe article itself, a sentence of reasonable length for a paragraph.\n"
     assert cleaner.clean(text, rules=rules).removals == []
     assert [r.rule for r in cleaner.clean(text, rules=rules, site="news.example.com").removals] == ["example-promo"]
+    # for_site() remembers its answers per site: asked again, in any order, each site gets its own.
+    for site in ("example.com", None, "example.org", "www.example.com", None):
+        expected = ["example-promo"] if site and site.endswith("example.com") else []
+        assert [rule.meta.id for rule in rules.for_site(site)] == expected, site
+    assert cleaner.clean(text, rules=rules, site="example.org").removals == []
 
 
 def test_the_same_rule_files_load_once_and_a_changed_file_loads_again(tmp_path):
