@@ -1,6 +1,6 @@
 """Throughput of `cleaner clean` as whole processes, against datatrove's C4QualityFilter line filter.
 
-    .venv/bin/python bench/throughput.py [--mb 56] [--repeats 3] [--skip-sizes] [--skip-memory]
+    .venv/bin/python bench/throughput.py [--mb 56] [--repeats 3] [--skip-speed] [--skip-sizes] [--skip-memory]
 
 Builds a corpus in a temporary folder (never in the repository) by replicating the benchmark pages
 (../shared/benchmarks/*/text-raw and text-trafilatura) until it holds at least --mb megabytes, then:
@@ -107,38 +107,44 @@ def run_c4(corpus: Path, out: Path) -> None:
         target.write_text(c4_lines(path.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
 
 
+def speed(work: Path, texts: list[bytes], args) -> None:
+    """Part 1: cleaner --jobs 1 and 2 against the C4 line filter on the replicated corpus."""
+    corpus = work / "corpus"
+    size, docs = build_corpus(corpus, texts, args.mb)
+    print(f"corpus: {docs} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores, {args.repeats} runs each (median)")
+    runs = {
+        "cleaner --jobs 1": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "1", *NO_LIMIT],
+        "cleaner --jobs 2": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "2", *NO_LIMIT],
+        "C4QualityFilter lines": lambda out: c4_command(corpus, out),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for repeat in range(args.repeats):
+        for name, command in runs.items():  # alternating: load drifts hit every tool alike
+            out = work / f"out-{repeat}-{len(times[name])}-{name.split()[-1]}"
+            times[name].append(timed(command(out)))
+            shutil.rmtree(out, ignore_errors=True)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name, seconds in medians.items():
+        print(f"  {name:<24} {seconds:7.2f} s  {size / 1e6 / seconds:6.2f} MB/s  {docs / seconds:7.0f} docs/s"
+              f"  (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
+    c4, one, two = medians["C4QualityFilter lines"], medians["cleaner --jobs 1"], medians["cleaner --jobs 2"]
+    print(f"  C4 / cleaner --jobs 1: {c4 / one:.2f}x (target >= 2)   jobs 1 / jobs 2: {one / two:.2f}x (target >= 1.6)")
+    shutil.rmtree(corpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=56.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-speed", action="store_true", help="skip part 1 (the corpus timings)")
     parser.add_argument("--skip-sizes", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     texts = source_texts()
     work = Path(tempfile.mkdtemp(prefix="cleaner-throughput-"))
     try:
-        corpus = work / "corpus"
-        size, docs = build_corpus(corpus, texts, args.mb)
-        print(f"corpus: {docs} files, {size / 1e6:.1f} MB, {os.cpu_count()} cores, {args.repeats} runs each (median)")
-        runs = {
-            "cleaner --jobs 1": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "1", *NO_LIMIT],
-            "cleaner --jobs 2": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "2", *NO_LIMIT],
-            "C4QualityFilter lines": lambda out: c4_command(corpus, out),
-        }
-        times: dict[str, list[float]] = {name: [] for name in runs}
-        for repeat in range(args.repeats):
-            for name, command in runs.items():  # alternating: load drifts hit every tool alike
-                out = work / f"out-{repeat}-{len(times[name])}-{name.split()[-1]}"
-                times[name].append(timed(command(out)))
-                shutil.rmtree(out, ignore_errors=True)
-        medians = {name: statistics.median(values) for name, values in times.items()}
-        for name, seconds in medians.items():
-            print(f"  {name:<24} {seconds:7.2f} s  {size / 1e6 / seconds:6.2f} MB/s  {docs / seconds:7.0f} docs/s"
-                  f"  (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
-        c4, one, two = medians["C4QualityFilter lines"], medians["cleaner --jobs 1"], medians["cleaner --jobs 2"]
-        print(f"  C4 / cleaner --jobs 1: {c4 / one:.2f}x (target >= 2)   jobs 1 / jobs 2: {one / two:.2f}x (target >= 1.6)")
-        shutil.rmtree(corpus)
-
+        if not args.skip_speed:
+            speed(work, texts, args)
         if not args.skip_sizes:
             print("cost per MB by document size (cleaner --jobs 1, ~20 MB per size):")
             costs = {}
