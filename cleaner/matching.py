@@ -48,8 +48,9 @@ _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
 # a matching text must contain, and one case-insensitive literal scan of the document finds the atoms
 # present. A regex none of whose atoms occur cannot match, and is not scanned. A literal scan's automaton
 # stays small whatever the text; a Set of the regexes themselves (the first design) built DFA states for
-# combinations of its members' states, so it kept building new ones on every page (half the matching
-# time) and its caches grew with the number of documents cleaned (RSS +60 MB over 5,000 pages).
+# combinations of its members' states, so it kept building new ones on every page (a quarter of the
+# cleaning time under py-spy) and its caches grew with the number of documents cleaned (RSS +60 MB over
+# 4,700 pages).
 # The sentinel regex's atom is appended to every text scanned: should the literal scan give up (its DFA
 # out of memory, on some huge pack of phrases), the sentinel is missing from the answer, and every regex
 # is scanned instead of none being missed.
