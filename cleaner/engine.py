@@ -36,11 +36,12 @@ def clean(
     active = rules.for_site(site)
     removals = _removals(doc, active)
     output, segments = _render(doc, removals)
-    seen = text
+    seen, last = text, doc
     for _ in range(MAX_PASSES - 1):
         if output == seen:
             break  # the last pass already ran on exactly this text
-        more = _removals(Document(output, line_cache), active)
+        last, earlier = Document(output, line_cache), last
+        more = _removals(last, active, earlier)
         if not more:
             break
         removals = sorted(removals + _map_back(doc, more, segments, removals), key=lambda r: r.start)
@@ -56,8 +57,10 @@ def clean(
     return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard)
 
 
-def _removals(doc: Document, rules: list[Rule]) -> list[Removal]:
-    protected, found = _find_spans(doc, rules)
+def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:
+    """The removals the rules find in `doc`; `previous`, the pass `doc`'s text came out of, lends its
+    regex answers for the lines both hold."""
+    protected, found = _find_spans(doc, rules, previous)
     return _resolve(doc, found, protected)
 
 
@@ -102,11 +105,11 @@ def _to_input(segments, out_starts: list[int], start: int, end: int) -> tuple[in
     return in_start, in_at + min(end - out_at, length)
 
 
-def _find_spans(doc: Document, rules: list[Rule]) -> tuple[list[Span], list[tuple[Span, Rule, int]]]:
+def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
     protected: list[Span] = []
     found: list[tuple[Span, Rule, int]] = []
     line_starts = [line.start for line in doc.lines]
-    attach(doc, matcher_for(rules))  # the rules' line regexes in one pass over the document
+    attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
     for order, rule in enumerate(rules):
         for span in rule.find(doc):
             if rule.meta.zone != "any":

@@ -118,21 +118,56 @@ def _prefilter(multi: list):
     return found, positions, always
 
 
-class _DocLines:
-    """What matching needs of one Document, computed once: the joined plain text and line offsets."""
+_UNSET = object()
 
-    def __init__(self, doc, matcher: LineMatcher | None):
+
+class _DocLines:
+    """What matching needs of one Document, computed once: the joined plain text and line offsets.
+    `previous` is the state of the same cleaning's previous pass, whose answers carry over (_carried)."""
+
+    def __init__(self, doc, matcher: LineMatcher | None, previous: "_DocLines | None" = None):
         plains = [line.plain for line in doc.lines]
         self.plains = plains
         self.joined = "\n".join(plains)
         # starts[i]: offset of line i in the joined text (each line is followed by one "\n").
         self.starts = [0, *accumulate(len(p) + 1 for p in plains)][:-1]
         self.matcher = matcher
+        self.previous = previous
         self.results: dict = {}
+        self.regexes: dict = {}  # results' key -> its regex, so a carried answer is the same regex's
         self._encoded = None
         self._joined_bytes = None
         self.byte_starts: list[int] = []
-        self.candidates = matcher.candidates(self.joined_bytes) if matcher is not None else None
+        self._candidates = _UNSET
+        self._plain_set: set[str] | None = None
+        self._carry: tuple[dict[str, list[int]], list[int]] | None = None
+
+    @property
+    def candidates(self) -> frozenset[int] | None:
+        """The prefilter's answer (see LineMatcher.candidates), on first need: a pass whose answers
+        all carry over never scans the document."""
+        if self._candidates is _UNSET:
+            self._candidates = self.matcher.candidates(self.joined_bytes) if self.matcher is not None else None
+        return self._candidates
+
+    @property
+    def plain_set(self) -> set[str]:
+        if self._plain_set is None:
+            self._plain_set = set(self.plains)
+        return self._plain_set
+
+    def carry(self) -> tuple[dict[str, list[int]], list[int]]:
+        """(this pass's line indexes by plain text, for the texts the previous pass saw; the indexes of
+        the lines whose text it did not see)."""
+        if self._carry is None:
+            seen, lines_of, new = self.previous.plain_set, {}, []
+            for index, plain in enumerate(self.plains):
+                if plain in seen:
+                    lines_of.setdefault(plain, []).append(index)
+                else:
+                    new.append(index)
+            self._carry = lines_of, new
+        return self._carry
 
     @property
     def joined_bytes(self) -> bytes:
@@ -149,9 +184,11 @@ class _DocLines:
         return self._encoded
 
 
-def attach(doc, matcher: LineMatcher | None) -> None:
-    """Give `doc` the RuleSet's matcher; kinds then share one scan of the document."""
-    doc._matching = _DocLines(doc, matcher)
+def attach(doc, matcher: LineMatcher | None, previous=None) -> None:
+    """Give `doc` the RuleSet's matcher; kinds then share one scan of the document. `previous`: the
+    Document of the same cleaning's previous pass (the text `doc` was made from), whose answers for
+    the lines both hold are reused."""
+    doc._matching = _DocLines(doc, matcher, getattr(previous, "_matching", None))
 
 
 def _state(doc) -> _DocLines:
@@ -176,7 +213,29 @@ def _matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
     key = (id(regex), mode)
     found = state.results.get(key)
     if found is None:
-        found = state.results[key] = _scan(state, regex, mode)
+        previous = state.previous
+        if previous is not None and previous.regexes.get(key) is regex:
+            found = _carried(state, previous.results[key], regex, mode)
+        else:
+            found = _scan(state, regex, mode)
+        state.results[key], state.regexes[key] = found, regex
+    return found
+
+
+def _carried(state: _DocLines, earlier: list[tuple[int, int, int]], regex, mode: str) -> list[tuple[int, int, int]]:
+    """A regex's matches from the previous pass's: a regex sees each line alone, so a line whose plain
+    text the previous pass also held gets the same answer (and the same span), and only the lines new
+    in this pass (those a removal cut into) are matched. Most passes after the first remove whole
+    lines, so they match nothing again."""
+    lines_of, new = state.carry()
+    plains = state.previous.plains
+    found: list[tuple[int, int, int]] = []
+    spans = {plains[at]: (start, end) for at, start, end in earlier}
+    for plain, (start, end) in spans.items():
+        found.extend((index, start, end) for index in lines_of.get(plain, ()))
+    if new:
+        found.extend(_per_line(state, regex, mode, new))
+    found.sort()
     return found
 
 

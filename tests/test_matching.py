@@ -81,3 +81,37 @@ def test_the_prefilter_skips_regexes_whose_words_are_absent():
     cookies_at, _ = matcher.lookup(cookies, "full")
     assert share_at in doc._matching.candidates  # found whatever the case
     assert cookies_at not in doc._matching.candidates
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_a_later_pass_carries_the_answers_over_and_matches_only_its_new_lines(pattern):
+    """The engine's next pass runs on the output: lines moved (others went) and lines cut short by an
+    inline removal. Carried over or not, the answers are those of per-line calls on the new text."""
+    regex = compile_regex(pattern) if pattern else compile_regex("x?")
+    matcher = LineMatcher([(regex, "full"), (regex, "search")])
+    first = Document(TEXT)
+    attach(first, matcher)
+    fullmatch_lines(first, regex), search_lines(first, regex)
+    lines = TEXT.split("\n")
+    # Every other line goes, and one line is cut short (a text the first pass never saw).
+    later_text = "\n".join(lines[::2] + ["bar", "Share this", "1,234"]) + "\n"
+    later = Document(later_text)
+    attach(later, matcher, first)
+    plains = [line.plain for line in later.lines]
+    assert later._matching.carry()[1], "the later text has lines the first pass did not see"
+    assert fullmatch_lines(later, regex) == [i for i, p in enumerate(plains) if regex.fullmatch(p)]
+    expected = [(i, *m.span()) for i, p in enumerate(plains) for m in [regex.search(p)] if m]
+    assert search_lines(later, regex) == expected
+
+
+def test_a_later_pass_scans_a_regex_the_first_pass_never_asked_about():
+    share, views = compile_regex(r"share"), compile_regex(r"\d[\d,]*\s+views")
+    matcher = LineMatcher([(share, "full"), (views, "full")])
+    first = Document(TEXT)
+    attach(first, matcher)
+    fullmatch_lines(first, share)
+    later = Document(TEXT.replace("Share\n", ""))
+    attach(later, matcher, first)
+    plains = [line.plain for line in later.lines]
+    assert fullmatch_lines(later, views) == [i for i, p in enumerate(plains) if views.fullmatch(p)] != []
+    assert fullmatch_lines(later, share) == []
