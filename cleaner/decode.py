@@ -52,22 +52,26 @@ def decode_bytes(data: bytes, is_html: bool = False) -> str:
     latin = data.decode("cp1252", errors="replace")
     # A declaration only bs4 reads (a label Python does not know, an XML prolog) makes its choice stand;
     # without one, Latin text is read as cp1252, decided before the slow detection it would not use.
-    declared = is_html and _dammit().EncodingDetector.find_declared_encoding(data, is_html=True)
+    find_declared = _dammit().EncodingDetector.find_declared_encoding
+    declared = find_declared(data, is_html=True) if is_html else None
     if not declared and _reads_as_latin(latin):
         return latin
-    detected = _detected(data, is_html)
+    if not is_html:
+        declared = find_declared(data, is_html=False)  # an XML prolog's
+    detected = _detected(data, is_html, declared)
     return detected if detected is not None else latin
 
 
-def _detected(data: bytes, is_html: bool) -> str | None:
+def _detected(data: bytes, is_html: bool, declared: str | None) -> str | None:
     """`data` as bs4's UnicodeDammit decodes it: in the first of the declared encoding, chardet's guess,
     UTF-8 and Windows-1252 that decodes it cleanly, else the first that decodes it with replacement
     characters. Except that chardet reads the first 64 KB only: it is pure Python, took 3.5 s on one
     page, and a page's first 64 KB tell its encoding as well as the whole."""
     dammit = _dammit()
     sample = dammit.EncodingDetector(data[:_DETECT_BYTES], is_html=is_html)
-    # The declaration is looked for in the whole page, as bs4 does; the sample adds the guess, utf-8, cp1252.
-    names = [dammit.EncodingDetector.find_declared_encoding(data, is_html), *sample.encodings]
+    # `declared` was looked for in the page, not the sample, as bs4 does (its find_declared_encoding reads
+    # the first 2 KB or 5%); the sample adds the guess, utf-8 and cp1252.
+    names = [declared, *sample.encodings]
     names = list(dict.fromkeys(name.lower() for name in names if name))
     for errors in ("strict", "replace"):
         for name in names:
