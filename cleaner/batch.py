@@ -396,18 +396,20 @@ def _same_file(output: Path, source_stat: os.stat_result) -> bool:
     return (other.st_dev, other.st_ino) == (source_stat.st_dev, source_stat.st_ino)
 
 
-# Output folders this process has made: a batch writes thousands of files into the same few, and a
-# mkdir per file (a failing system call and a Python exception each time) was 4% of a run on 1 KB files.
-_made_folders: set[Path] = set()
+# The output folder this process made last: inputs come folder by folder, so a batch writes runs of files
+# into the same folder, and a mkdir per file (a failing system call and a Python exception each time) was
+# 4% of a run on 1 KB files. One folder, not a set of them: a crawl may have millions.
+_last_folder: Path | None = None
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees a partial file."""
+    global _last_folder
     data = text.encode("utf-8")  # before any file exists: text that cannot be written leaves nothing
     folder = path.parent
-    if folder not in _made_folders:
+    if folder != _last_folder:
         folder.mkdir(parents=True, exist_ok=True)
-        _made_folders.add(folder)
+        _last_folder = folder
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         try:
