@@ -55,7 +55,7 @@ def _unpack(example) -> tuple[str, str | None]:
 
 def check_examples(rule: Rule) -> list[ExampleFailure]:
     """Every failing example of one rule (an empty list when all pass)."""
-    if rule.meta.kind == "selector":
+    if rule.meta.kind in ("selector", "teaser-list"):  # HTML snippets, run on a page
         return _check_selector_examples(rule)
     failures = []
     alone = RuleSet((rule,), "examples")
@@ -87,7 +87,7 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
 
 
 def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
-    """Selector examples are HTML snippets, run on a small article page: a `remove` snippet must go whole
+    """Selector (and teaser-list) examples are HTML snippets, run on a small article page: a `remove` snippet must go whole
     and nothing else with it; nothing of a `keep` snippet may go."""
     from .html import selector_example  # only selector rules need the HTML stack
 
@@ -101,7 +101,7 @@ def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
             if side == "keep" and removals:
                 problem = f"removed {removals[0].text!r} ({removals[0].node})"
             elif side == "remove" and not removals:
-                problem = "no selector matched it"
+                problem = "the rule did not match it"
             elif side == "remove" and left != article_only:
                 problem = f"the page left is not the article alone: {left!r}"
             if problem:

@@ -15,6 +15,7 @@ from .decode import decode_bytes
 from .engine import clean
 from .guardrail import Guardrail
 from .kinds.selector import SelectorRule, candidates
+from .kinds.teaser_list import TeaserListRule
 from .model import Removal, Result
 from .ruleset import RuleSet, default_rules
 from .split_body import join_split_body, text_length
@@ -43,22 +44,32 @@ def parse(html: str) -> HtmlElement | None:
 
 
 def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
-    """Remove from `tree` every node a selector rule matches: one Removal per node, in document order,
-    with the node's path in the page as it was (all nodes are chosen before any is removed). A node
-    inside another chosen node goes with it and is not reported twice."""
+    """Remove from `tree` every node a selector or teaser-list rule matches: one Removal per node, in
+    document order, with the node's path in the page as it was (all nodes are chosen before any is
+    removed). A node inside another chosen node goes with it and is not reported twice."""
     selectors = [rule for rule in rules if isinstance(rule, SelectorRule)]
-    if not selectors:
+    teaser_lists = [rule for rule in rules if isinstance(rule, TeaserListRule)]
+    if not selectors and not teaser_lists:
         return []
     root = tree.getroottree()
     page = candidates(tree, selectors)  # (a rule run as XPath does not read them)
     matched = [(node, rule) for rule in selectors for node in rule.select(tree, page)]
-    if not matched:
-        return []
-    page_chars = max(text_length(tree), 1)  # only now: most pages have no match, and it walks all text
+    chars: list[int] = []
+
+    def page_chars() -> int:  # only when needed: most pages have no match, and it walks all text
+        if not chars:
+            chars.append(max(text_length(tree), 1))
+        return chars[0]
+
     chosen: dict = {}  # node -> the rule that takes it (the first rule, in pack order)
     for node, rule in matched:
-        if node not in chosen and _removable(node, page_chars, rule.max_share):
+        if node not in chosen and _removable(node, page_chars(), rule.max_share):
             chosen[node] = rule
+    for rule in teaser_lists:  # a teaser-list rule makes its own checks (see kinds/teaser_list.py)
+        for node in rule.select(tree, page_chars):
+            chosen.setdefault(node, rule)
+    if not chosen:
+        return []
     outer = [node for node in chosen if not any(parent in chosen for parent in node.iterancestors())]
     if len(outer) > 1:
         # Candidates are in document order; a node matched by a complex selector needs a full walk.
@@ -134,8 +145,8 @@ _EXAMPLE_PAGE = (
 )
 
 
-def selector_example(rule: SelectorRule, snippet: str) -> tuple[list[Removal], str]:
-    """Run one selector rule alone on `snippet` placed inside a small article page: its removals, and the
+def selector_example(rule: SelectorRule | TeaserListRule, snippet: str) -> tuple[list[Removal], str]:
+    """Run one selector or teaser-list rule alone on `snippet` placed inside a small article page: its removals, and the
     page's text left afterwards (to check that nothing of the article went)."""
     tree = parse(_EXAMPLE_PAGE.format(snippet=snippet))
     removals = apply_selectors(tree, [rule])

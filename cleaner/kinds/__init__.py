@@ -9,11 +9,12 @@ from .phrase import PhraseRule
 from .protect import ProtectRule
 from .selector import SelectorRule
 from .tail import TailRule
+from .teaser_list import TeaserListRule
 
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule, SelectorRule,
-                HeuristicRule)
+                TeaserListRule, HeuristicRule)
 }
 
 __all__ = ["KINDS", "Rule", "RuleMeta"]
