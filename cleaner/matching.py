@@ -65,6 +65,7 @@ class LineMatcher:
     def __init__(self, regexes: list[tuple[object, str]]):
         self._index: dict[tuple[int, str], int] = {}
         self._multi: list = []  # multiline form, or None for a heavy regex (run per line)
+        sources: list[str] = []  # what the prefilter reads each regex's atoms from
         for regex, mode in regexes:
             key = (id(regex), mode)
             if key in self._index:
@@ -72,8 +73,9 @@ class LineMatcher:
             multi = None if _HEAVY.search(regex.pattern) else _multiline(regex, mode)
             self._index[key] = len(self._multi)
             self._multi.append(multi)
+            sources.append(regex.pattern if multi is None else multi.pattern)
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
-        self._filter, self._positions, self._always = _prefilter(self._multi)
+        self._filter, self._positions, self._always = _prefilter(sources)
 
     def candidates(self, joined: bytes) -> frozenset[int] | None:
         """Positions of the regexes that may match somewhere in `joined` (the UTF-8 joined lines); None
@@ -95,20 +97,19 @@ class LineMatcher:
         return None if position is None else (position, self._multi[position])
 
 
-def _prefilter(multi: list):
-    """(FilteredRE2 of the multiline regexes, the position of each of its entries (-1: the sentinel),
-    the positions always scanned); (None, [], set()) when it cannot be built."""
+def _prefilter(sources: list[str]):
+    """(FilteredRE2 of the regexes' sources, the position of each of its entries (-1: the sentinel),
+    the positions always scanned); (None, [], set()) when it cannot be built. A heavy regex is in it
+    too: it runs per line, but only in a document holding one of its atoms."""
     found = re2.Filter()
     positions: list[int] = []
     always: set[int] = set()
     try:
         found.Add(_SENTINEL, RE2_OPTIONS)
         positions.append(-1)
-        for position, regex in enumerate(multi):
-            if regex is None:
-                continue  # run per line anyway
+        for position, source in enumerate(sources):
             try:
-                found.Add(regex.pattern, RE2_OPTIONS)
+                found.Add(source, RE2_OPTIONS)
                 positions.append(position)
             except re2.error:
                 always.add(position)
@@ -247,10 +248,10 @@ def _scan(state: _DocLines, regex, mode: str) -> list[tuple[int, int, int]]:
         multi = _multiline(regex, mode)
     else:
         position, multi = known
-        if multi is None:
-            return _per_line(state, regex, mode, range(len(state.plains)))
         if state.candidates is not None and position not in state.candidates:
             return []
+        if multi is None:
+            return _per_line(state, regex, mode, range(len(state.plains)))
     # RE2's own call on the UTF-8 bytes of the joined text, from each match's end: the wrapper's
     # finditer would decode offsets and could not resume after a match that crosses a line break.
     data, starts = state.joined_bytes, state.byte_starts

@@ -83,6 +83,26 @@ def test_the_prefilter_skips_regexes_whose_words_are_absent():
     assert cookies_at not in doc._matching.candidates
 
 
+
+def test_a_heavy_regex_runs_per_line_only_where_its_words_occur(monkeypatch):
+    """A heavy regex (run line by line, not on the joined text) is in the prefilter too: a document
+    without its words never calls it, one with them gets the per-line answers."""
+    heavy = compile_regex(r"(?:[^|]{1,40}[|]\s*)+\d+\s+views")
+    matcher = LineMatcher([(heavy, "full")])
+    assert matcher.lookup(heavy, "full")[1] is None, "the test needs a regex the matcher runs per line"
+    import cleaner.matching as matching
+
+    calls = []
+    per_line = matching._per_line
+    monkeypatch.setattr(matching, "_per_line", lambda *args: calls.append(args) or per_line(*args))
+    without = Document("A line of prose.\n\nBy Jo | Follow\n")
+    attach(without, matcher)
+    assert fullmatch_lines(without, heavy) == [] and calls == []
+    with_words = Document("A line of prose.\n\nBy Jo | 842 views\n")
+    attach(with_words, matcher)
+    assert fullmatch_lines(with_words, heavy) == [2] and len(calls) == 1
+
+
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_a_later_pass_carries_the_answers_over_and_matches_only_its_new_lines(pattern):
     """The engine's next pass runs on the output: lines moved (others went) and lines cut short by an
