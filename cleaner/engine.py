@@ -9,7 +9,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from .document import Document
-from .matching import attach, matcher_for
+from .matching import attach, matcher_for, may_match
 from .guardrail import Guardrail
 from .kinds import Rule
 from .model import Removal, Result, Span
@@ -111,6 +111,8 @@ def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = No
     line_starts = [line.start for line in doc.lines]
     attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
     for order, rule in enumerate(rules):
+        if rule.needs_a_match and not may_match(doc, rule):
+            continue
         for span in rule.find(doc):
             if rule.meta.zone != "any":
                 first_line = bisect_right(line_starts, span.start) - 1

@@ -59,23 +59,35 @@ _SENTINEL = _SENTINEL_ATOM.decode()
 
 
 class LineMatcher:
-    """The rule regexes of a list of rules, compiled once: a multiline form of each (or None for a heavy
-    regex, run per line), and a prefilter telling which of them can match in a document."""
+    """The rule regexes of a list of rules, compiled once: a multiline form of each (or None for a
+    regex run per line), and a prefilter telling which of them can match in a document."""
 
     def __init__(self, regexes: list[tuple[object, str]]):
         self._index: dict[tuple[int, str], int] = {}
-        self._multi: list = []  # multiline form, or None for a heavy regex (run per line)
+        self._multi: list = []  # multiline form, or None for a regex run per line
         sources: list[str] = []  # what the prefilter reads each regex's atoms from
         for regex, mode in regexes:
             key = (id(regex), mode)
             if key in self._index:
                 continue
-            multi = None if _HEAVY.search(regex.pattern) else _multiline(regex, mode)
+            per_line = _HEAVY.search(regex.pattern) or _ANCHORS_TEXT.search(regex.pattern)
+            multi = None if per_line else _multiline(regex, mode)
             self._index[key] = len(self._multi)
             self._multi.append(multi)
             sources.append(regex.pattern if multi is None else multi.pattern)
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
         self._filter, self._positions, self._always = _prefilter(sources)
+        self._rule_positions: dict[int, frozenset[int]] = {}
+
+    def positions_of(self, rule) -> frozenset[int] | None:
+        """The positions of a rule's line regexes (None if one of them is not in this matcher)."""
+        positions = self._rule_positions.get(id(rule))
+        if positions is None:
+            found = [self._index.get((id(regex), mode)) for regex, mode in rule.line_regexes()]
+            if None in found:
+                return None
+            positions = self._rule_positions[id(rule)] = frozenset(found)
+        return positions
 
     def candidates(self, joined: bytes) -> frozenset[int] | None:
         """Positions of the regexes that may match somewhere in `joined` (the UTF-8 joined lines); None
@@ -91,8 +103,8 @@ class LineMatcher:
         return frozenset(found)
 
     def lookup(self, regex, mode: str):
-        """(position among the matcher's regexes, multiline regex or None when heavy), or None for an
-        unknown regex."""
+        """(position among the matcher's regexes, multiline regex or None when run per line), or None
+        for an unknown regex."""
         position = self._index.get((id(regex), mode))
         return None if position is None else (position, self._multi[position])
 
@@ -145,10 +157,21 @@ class _DocLines:
 
     @property
     def candidates(self) -> frozenset[int] | None:
-        """The prefilter's answer (see LineMatcher.candidates), on first need: a pass whose answers
-        all carry over never scans the document."""
+        """The prefilter's answer (see LineMatcher.candidates), on first need. In a later pass it is
+        the previous pass's answer plus that of the lines new in this one: a regex matches within a
+        line, so one that can match here matches a line carried over (whose text the previous pass
+        read) or a new line. Lines that went may leave a regex in it that can no longer match: it is
+        then scanned for nothing, never skipped wrongly."""
         if self._candidates is _UNSET:
-            self._candidates = self.matcher.candidates(self.joined_bytes) if self.matcher is not None else None
+            matcher, previous = self.matcher, self.previous
+            if matcher is None:
+                self._candidates = None
+            elif previous is None or previous.matcher is not matcher or previous.candidates is None:
+                self._candidates = matcher.candidates(self.joined_bytes)
+            else:
+                new = self.carry()[1]
+                added = matcher.candidates(b"\n".join(self.encoded[i] for i in new)) if new else frozenset()
+                self._candidates = None if added is None else previous.candidates | added
         return self._candidates
 
     @property
@@ -190,6 +213,18 @@ def attach(doc, matcher: LineMatcher | None, previous=None) -> None:
     Document of the same cleaning's previous pass (the text `doc` was made from), whose answers for
     the lines both hold are reused."""
     doc._matching = _DocLines(doc, matcher, getattr(previous, "_matching", None))
+
+
+def may_match(doc, rule) -> bool:
+    """False when none of `rule`'s line regexes can match any line of `doc` (the prefilter says so), so
+    a rule that finds nothing without one of them need not run at all."""
+    state = _state(doc)
+    matcher = state.matcher
+    positions = matcher.positions_of(rule) if matcher is not None else None
+    if positions is None:
+        return True
+    candidates = state.candidates
+    return candidates is None or not positions.isdisjoint(candidates)
 
 
 def _state(doc) -> _DocLines:
@@ -241,10 +276,10 @@ def _carried(state: _DocLines, earlier: list[tuple[int, int, int]], regex, mode:
 
 
 def _scan(state: _DocLines, regex, mode: str) -> list[tuple[int, int, int]]:
-    if _ANCHORS_TEXT.search(regex.pattern):
-        return _per_line(state, regex, mode, range(len(state.plains)))
     known = state.matcher.lookup(regex, mode) if state.matcher is not None else None
     if known is None:
+        if _ANCHORS_TEXT.search(regex.pattern):
+            return _per_line(state, regex, mode, range(len(state.plains)))
         multi = _multiline(regex, mode)
     else:
         position, multi = known

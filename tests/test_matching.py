@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from cleaner.document import Document
-from cleaner.matching import LineMatcher, attach, fullmatch_lines, search_lines
+import cleaner
+from cleaner.matching import LineMatcher, attach, fullmatch_lines, may_match, search_lines
 from cleaner.patterns import compile_regex
 from cleaner.ruleset import default_rules
 
@@ -101,6 +102,46 @@ def test_a_heavy_regex_runs_per_line_only_where_its_words_occur(monkeypatch):
     with_words = Document("A line of prose.\n\nBy Jo | 842 views\n")
     attach(with_words, matcher)
     assert fullmatch_lines(with_words, heavy) == [2] and len(calls) == 1
+
+
+
+def test_a_later_pass_prefilters_the_text_its_new_lines_show():
+    """A removal that cuts a Markdown link leaves its URL as plain text: words the previous pass never
+    read. The later pass's prefilter answer covers them, so the regex is not skipped."""
+    subscribe = compile_regex(r".*subscribe.*")
+    matcher = LineMatcher([(subscribe, "full")])
+    first = Document("A line of prose.\n[Our letters](http://example.com/subscribe)\n")
+    attach(first, matcher)
+    assert fullmatch_lines(first, subscribe) == []
+    later = Document("A line of prose.\n(http://example.com/subscribe)\n")
+    attach(later, matcher, first)
+    assert later._matching.carry()[1] == [1], "the cut line is new to the later pass"
+    assert may_match(later, _OneRegexRule(subscribe))
+    assert fullmatch_lines(later, subscribe) == [1]
+
+
+class _OneRegexRule:
+    def __init__(self, regex):
+        self.regex = regex
+
+    def line_regexes(self):
+        return ((self.regex, "full"),)
+
+
+def test_the_engine_skips_a_rule_whose_regexes_cannot_match(tmp_path, monkeypatch):
+    from cleaner.kinds.line import LineRule
+
+    (tmp_path / "r.yaml").write_text(
+        "id: letters\ndescription: d\nkind: line\npattern: 'subscribe to our newsletter'\n", encoding="utf-8"
+    )
+    rules = cleaner.load_rules([tmp_path / "r.yaml"], defaults=False)
+    called = []
+    find = LineRule.find
+    monkeypatch.setattr(LineRule, "find", lambda self, doc: called.append(doc) or find(self, doc))
+    assert cleaner.clean("A line of prose.\n\nAnother line.\n", rules=rules).status == "unchanged"
+    assert called == []
+    result = cleaner.clean("A line of prose.\n\nSubscribe to our newsletter\n", rules=rules)
+    assert [r.rule for r in result.removals] == ["letters"] and called
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)

@@ -36,6 +36,10 @@ class Rule:
     required: ClassVar[tuple[str, ...]] = ()  # keys that must be present
     one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()  # groups of which exactly one must be present
     optional: ClassVar[tuple[str, ...]] = ()
+    # True for a kind whose find() yields nothing unless one of its line_regexes() matches a line: the
+    # engine then skips it in a document where the prefilter rules them all out (most documents, for
+    # most rules), without a call per rule and pass.
+    needs_a_match: ClassVar[bool] = False
 
     def __init__(self, meta: RuleMeta, params: dict):
         self.meta = meta

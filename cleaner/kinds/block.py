@@ -12,6 +12,7 @@ from .base import Rule
 
 class BlockRule(Rule):
     kind = "block"
+    needs_a_match = True
     required = ("start",)
     one_of = (("end", "take_next"),)
     optional = ("max_lines", "next_max_words")

@@ -41,6 +41,7 @@ def content_words(text: str) -> set[str]:
 
 class CaptionRule(Rule):
     kind = "caption"
+    needs_a_match = True
     required = ("credit",)
     optional = ("min_overlap", "min_subject_words", "max_words")
 

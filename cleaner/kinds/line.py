@@ -7,6 +7,7 @@ from .base import Rule
 
 class LineRule(Rule):
     kind = "line"
+    needs_a_match = True
     one_of = (("pattern", "patterns"),)
     optional = ("max_chars",)
 

@@ -7,6 +7,7 @@ from .base import Rule
 
 class ProtectRule(Rule):
     kind = "protect"
+    needs_a_match = True
     one_of = (("pattern", "patterns"),)
 
     def __init__(self, meta, params):

@@ -149,6 +149,7 @@ _OPERATORS = frozenset({"exists", "=", "^=", "$=", "*=", "~="})
 
 class SelectorRule(Rule):
     kind = "selector"
+    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     required = ("selectors",)
     optional = ("max_share",)
 

@@ -13,6 +13,7 @@ from .base import Rule
 
 class TailRule(Rule):
     kind = "tail"
+    needs_a_match = True
     required = ("marker",)
     optional = ("max_words", "max_lines")
 
