@@ -57,6 +57,8 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
     """Every failing example of one rule (an empty list when all pass)."""
     if rule.meta.kind in ("selector", "teaser-list"):  # HTML snippets, run on a page
         return _check_selector_examples(rule)
+    if rule.meta.kind == "page-title":
+        return _check_title_examples(rule)
     failures = []
     alone = RuleSet((rule,), "examples")
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
@@ -106,6 +108,28 @@ def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
                 problem = f"the page left is not the article alone: {left!r}"
             if problem:
                 failures.append(ExampleFailure(rule.meta.id, rule.meta.file, side, snippet, problem))
+    return failures
+
+
+def _check_title_examples(rule: Rule) -> list[ExampleFailure]:
+    """Page-title examples are lines: a `remove` line, made the title of a small article page, must go
+    and the article stay; a `keep` line, the first paragraph of a page titled otherwise, must stay."""
+    from .html import title_example
+
+    failures = []
+    for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
+        for example in examples:
+            line, _ = _unpack(example)
+            removals, article_kept = title_example(rule, line, as_title=side == "remove")
+            problem = None
+            if side == "keep" and removals:
+                problem = f"removed {removals[0].text!r}"
+            elif side == "remove" and [r.text for r in removals] != [line]:
+                problem = f"the title line was not removed alone (removed: {[r.text for r in removals]!r})"
+            elif not article_kept:
+                problem = "the article around it did not survive"
+            if problem:
+                failures.append(ExampleFailure(rule.meta.id, rule.meta.file, side, line, problem))
     return failures
 
 

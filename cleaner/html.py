@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from .decode import decode_bytes
 from .engine import clean
 from .guardrail import Guardrail
+from .kinds.page_title import PageTitleRule
 from .kinds.selector import SelectorRule, candidates
 from .kinds.teaser_list import TeaserListRule
 from .model import Removal, Result
@@ -125,14 +126,48 @@ def clean_html(
     tree = parse(html) if html.strip() else None
     if tree is None:
         return clean("", rules=rules, site=site, guardrail=guardrail)
-    dom_removals = apply_selectors(tree, rules.for_site(site))
-    result = clean(extract_text(tree), rules=rules, site=site, guardrail=guardrail)
-    if not dom_removals:
+    active = rules.for_site(site)
+    title_rules = [(rule, rule.titles(tree)) for rule in active if isinstance(rule, PageTitleRule)]
+    dom_removals = apply_selectors(tree, active)
+    text = extract_text(tree)
+    result = clean(text, rules=rules, site=site, guardrail=guardrail)
+    title_removals = []
+    for rule, titles in title_rules if result.status != "guarded" else ():
+        result, title_removals = drop_title_line(text, result, rule, titles)
+        if title_removals:
+            break
+    if not dom_removals and not title_removals:
         return result
     status = "cleaned" if result.status == "unchanged" else result.status
-    return replace(result, removals=dom_removals + result.removals, status=status)
+    return replace(result, removals=dom_removals + title_removals + result.removals, status=status)
 
 
+def drop_title_line(text: str, result: Result, rule: PageTitleRule, titles: frozenset) -> tuple[Result, list[Removal]]:
+    """`result` without the extracted text's first line when that line is the page's title (see
+    kinds/page_title.py), and the removal for it; `result` unchanged and no removal otherwise. Done on
+    the cleaned result, not before cleaning, so that the text rules still see the title (a later copy of
+    it is theirs to remove)."""
+    first = text.split("\n", 1)[0]
+    start = len(first) - len(first.lstrip())
+    line = first.strip()
+    if not line or not rule.matches(line, titles) or any(r.start < start + len(line) for r in result.removals):
+        return result, []
+    # No removal starts inside the first line, so the output starts with it, as extracted.
+    head, _, rest = result.text.partition("\n")
+    if head.strip() != line:
+        return result, []
+    removal = Removal(rule=rule.meta.id, file=rule.meta.file, start=start, end=start + len(line), line=1,
+                      text=line, reason=rule.meta.reason)
+    return replace(result, text=rest), [removal]
+
+
+_TITLE = "Town council backs plan for new cycle lanes"
+_PARAGRAPHS = (
+    "The town council voted on Tuesday evening to fund a network of protected cycle lanes across the centre, "
+    "ending a debate that has divided residents for more than two years.",
+    "Supporters argued that the lanes would cut traffic and make the streets safer for children.",
+    "Construction is expected to begin in the autumn and to last about eighteen months.",
+)
 _EXAMPLE_PAGE = (
     "<html><head><title>Town council backs plan for new cycle lanes</title></head><body><article>"
     "<h1>Town council backs plan for new cycle lanes</h1>"
@@ -151,3 +186,16 @@ def selector_example(rule: SelectorRule | TeaserListRule, snippet: str) -> tuple
     tree = parse(_EXAMPLE_PAGE.format(snippet=snippet))
     removals = apply_selectors(tree, [rule])
     return removals, " ".join(" ".join(tree.itertext()).split())
+
+
+def title_example(rule: PageTitleRule, line: str, as_title: bool) -> tuple[list[Removal], bool]:
+    """Run one page-title rule alone on a small article page, where `line` is the page's title (in its
+    `<title>` with a site name after it, and its `h1`) or else the article's first paragraph under
+    another title: its removals, and whether every paragraph of the article is left."""
+    if as_title:
+        page = f"<html><head><title>{line} | Example News</title></head><body><article><h1>{line}</h1>"
+    else:
+        page = f"<html><head><title>{_TITLE}</title></head><body><article><p>{line}</p>"
+    page += "".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPHS) + "</article></body></html>"
+    result = clean_html(page, rules=RuleSet((rule,), "examples"))
+    return result.removals, all(paragraph in result.text for paragraph in _PARAGRAPHS)

@@ -5,6 +5,7 @@ from .caption import CaptionRule
 from .duplicate import DuplicateRule
 from .heuristic import HeuristicRule
 from .line import LineRule
+from .page_title import PageTitleRule
 from .phrase import PhraseRule
 from .protect import ProtectRule
 from .selector import SelectorRule
@@ -14,7 +15,7 @@ from .teaser_list import TeaserListRule
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule, SelectorRule,
-                TeaserListRule, HeuristicRule)
+                TeaserListRule, PageTitleRule, HeuristicRule)
 }
 
 __all__ = ["KINDS", "Rule", "RuleMeta"]
