@@ -23,6 +23,7 @@ def fold(text: str) -> str:
 
 class PageTitleRule(Rule):
     kind = "page-title"
+    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     optional = ("sources", "separators", "max_words")
 
     def __init__(self, meta, params):

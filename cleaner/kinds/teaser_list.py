@@ -58,6 +58,7 @@ def _is_page_link(element) -> bool:
 
 class TeaserListRule(Rule):
     kind = "teaser-list"
+    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     optional = ("items", "within", "min_items", "max_share", "max_text_between", "max_text_before_link",
                 "min_body_chars", "max_heading_chars")
 
