@@ -221,7 +221,13 @@ def _pool_context():
 
 
 def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker, initargs=(options,))
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        # Load and compile the rules here, once: every worker forked from this process inherits them
+        # (a second or more of regex compilation per worker otherwise), and so does one that replaces
+        # a worker that died.
+        init_worker(options)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker, initargs=(options,))
 
 
 def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:

@@ -1,14 +1,16 @@
 """The worker pool: same outputs as one process, a per-document time limit, crash isolation."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from cleaner import batch
+from cleaner import batch, matching
 from cleaner.batch import Options, plan, run
+from cleaner.matching import LineMatcher
 
 ARTICLE = (
     "Town council backs plan for new cycle lanes\n\n"
@@ -45,6 +47,26 @@ def test_two_workers_give_the_same_outputs_and_records_in_order(tmp_path):
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert len(outputs(tmp_path / "one")) == 40
     assert all(r["status"] == "cleaned" for r in one)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked only where fork exists")
+def test_forked_workers_inherit_the_compiled_rules(tmp_path, monkeypatch):
+    """The rules' matcher is compiled once, before the workers are forked, not again in each one."""
+    compiled_in = tmp_path / "compiled-in"
+    parent = os.getpid()
+    real_init = LineMatcher.__init__
+
+    def recording_init(self, regexes):
+        if os.getpid() != parent:
+            with open(compiled_in, "a") as marks:
+                marks.write(f"{os.getpid()}\n")
+        real_init(self, regexes)
+
+    monkeypatch.setattr(LineMatcher, "__init__", recording_init)
+    matching._MATCHERS.clear()  # as in a fresh process: nothing compiled yet
+    found = records(make_inputs(tmp_path, 20), tmp_path / "out", jobs=2)
+    assert len(found) == 20 and all(r["status"] == "cleaned" for r in found)
+    assert not compiled_in.exists(), "a worker compiled the rules again"
 
 
 def _hang_on_page_005(task, rules, options, _real=batch.process):
