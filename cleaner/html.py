@@ -158,7 +158,7 @@ def drop_title_line(text: str, result: Result, rule: PageTitleRule, titles: froz
         return result, []
     removal = Removal(rule=rule.meta.id, file=rule.meta.file, start=start, end=start + len(line), line=1,
                       text=line, reason=rule.meta.reason)
-    return replace(result, text=rest), [removal]
+    return replace(result, text=rest.lstrip("\n")), [removal]  # no blank line left at the start
 
 
 _TITLE = "Town council backs plan for new cycle lanes"

@@ -85,3 +85,15 @@ def test_bad_parameters_are_rule_errors_naming_the_rule(key, value):
 def test_text_input_has_no_page_title():
     result = cleaner.clean(f"{TITLE}\n\nThe council approved the plan for the harbour on Monday after a long debate.\n")
     assert title_removals(result) == []
+
+
+def test_no_blank_line_is_left_where_the_title_was():
+    from cleaner.html import drop_title_line
+    from cleaner.model import Result
+
+    rule = next(r for r in load_rules() if r.meta.id == RULE)
+    text = f"{TITLE}\n\nThe council approved the plan.\n"
+    result = Result(text=text, removals=[], chars_in=len(text), status="unchanged")
+    dropped, removals = drop_title_line(text, result, rule, frozenset({TITLE.casefold()}))
+    assert [r.text for r in removals] == [TITLE]
+    assert dropped.text == "The council approved the plan.\n"
