@@ -55,7 +55,7 @@ def _unpack(example) -> tuple[str, str | None]:
 
 def check_examples(rule: Rule) -> list[ExampleFailure]:
     """Every failing example of one rule (an empty list when all pass)."""
-    if rule.meta.kind in ("selector", "teaser-list"):  # HTML snippets, run on a page
+    if rule.meta.kind in ("selector", "teaser-list", "hover-card"):  # HTML snippets, run on a page
         return _check_selector_examples(rule)
     if rule.meta.kind == "page-title":
         return _check_title_examples(rule)
@@ -90,8 +90,9 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
 
 def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
     """Selector (and teaser-list) examples are HTML snippets, run on a small article page: a `remove` snippet must go whole
-    and nothing else with it; nothing of a `keep` snippet may go."""
-    from .html import selector_example  # only selector rules need the HTML stack
+    and nothing else with it; nothing of a `keep` snippet may go. A hover card sits inside a paragraph, so a
+    hover-card `remove` snippet is that paragraph: the card must go, and only the card."""
+    from .html import example_page_text, selector_example  # only selector rules need the HTML stack
 
     failures = []
     _, article_only = selector_example(rule, "")
@@ -104,6 +105,12 @@ def _check_selector_examples(rule: Rule) -> list[ExampleFailure]:
                 problem = f"removed {removals[0].text!r} ({removals[0].node})"
             elif side == "remove" and not removals:
                 problem = "the rule did not match it"
+            elif side == "remove" and rule.meta.kind == "hover-card":
+                expected = example_page_text(snippet)
+                for removal in removals:
+                    expected = expected.replace(removal.text, "", 1)
+                if left != " ".join(expected.split()) or any(r.text in left for r in removals):
+                    problem = f"more or less than the card went: {left!r}"
             elif side == "remove" and left != article_only:
                 problem = f"the page left is not the article alone: {left!r}"
             if problem:

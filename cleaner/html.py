@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from .decode import decode_bytes
 from .engine import clean
 from .guardrail import Guardrail
+from .kinds.hover_card import HoverCardRule
 from .kinds.page_title import PageTitleRule
 from .kinds.selector import SelectorRule, candidates
 from .kinds.teaser_list import TeaserListRule
@@ -45,12 +46,13 @@ def parse(html: str) -> HtmlElement | None:
 
 
 def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
-    """Remove from `tree` every node a selector or teaser-list rule matches: one Removal per node, in
+    """Remove from `tree` every node a selector, teaser-list or hover-card rule matches: one Removal per node, in
     document order, with the node's path in the page as it was (all nodes are chosen before any is
     removed). A node inside another chosen node goes with it and is not reported twice."""
     selectors = [rule for rule in rules if isinstance(rule, SelectorRule)]
     teaser_lists = [rule for rule in rules if isinstance(rule, TeaserListRule)]
-    if not selectors and not teaser_lists:
+    cards = [rule for rule in rules if isinstance(rule, HoverCardRule)]
+    if not selectors and not teaser_lists and not cards:
         return []
     root = tree.getroottree()
     page = candidates(tree, selectors)  # (a rule run as XPath does not read them)
@@ -68,6 +70,9 @@ def apply_selectors(tree: HtmlElement, rules: list) -> list[Removal]:
             chosen[node] = rule
     for rule in teaser_lists:  # a teaser-list rule makes its own checks (see kinds/teaser_list.py)
         for node in rule.select(tree, page_chars):
+            chosen.setdefault(node, rule)
+    for rule in cards:  # so does a hover-card rule (see kinds/hover_card.py)
+        for node in rule.select(tree):
             chosen.setdefault(node, rule)
     if not chosen:
         return []
@@ -180,12 +185,17 @@ _EXAMPLE_PAGE = (
 )
 
 
-def selector_example(rule: SelectorRule | TeaserListRule, snippet: str) -> tuple[list[Removal], str]:
-    """Run one selector or teaser-list rule alone on `snippet` placed inside a small article page: its removals, and the
+def selector_example(rule: SelectorRule | TeaserListRule | HoverCardRule, snippet: str) -> tuple[list[Removal], str]:
+    """Run one selector, teaser-list or hover-card rule alone on `snippet` placed inside a small article page: its removals, and the
     page's text left afterwards (to check that nothing of the article went)."""
     tree = parse(_EXAMPLE_PAGE.format(snippet=snippet))
     removals = apply_selectors(tree, [rule])
     return removals, " ".join(" ".join(tree.itertext()).split())
+
+
+def example_page_text(snippet: str) -> str:
+    """The text of the small article page with `snippet` placed inside it, nothing removed."""
+    return " ".join(" ".join(parse(_EXAMPLE_PAGE.format(snippet=snippet)).itertext()).split())
 
 
 def title_example(rule: PageTitleRule, line: str, as_title: bool) -> tuple[list[Removal], bool]:

@@ -27,7 +27,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "clean-pr
 _LARGE_BOUND = re.compile(r"\{\d*,(\d{3,})\}")
 
 # Kinds that remove nothing from text by themselves, so neither remove examples nor the corpus apply.
-_NO_TEXT_REMOVAL = {"protect", "selector", "teaser-list", "page-title"}
+_NO_TEXT_REMOVAL = {"protect", "selector", "teaser-list", "hover-card", "page-title"}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from .block import BlockRule
 from .caption import CaptionRule
 from .duplicate import DuplicateRule
 from .heuristic import HeuristicRule
+from .hover_card import HoverCardRule
 from .line import LineRule
 from .page_title import PageTitleRule
 from .phrase import PhraseRule
@@ -15,7 +16,7 @@ from .teaser_list import TeaserListRule
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (LineRule, PhraseRule, BlockRule, TailRule, CaptionRule, DuplicateRule, ProtectRule, SelectorRule,
-                TeaserListRule, PageTitleRule, HeuristicRule)
+                TeaserListRule, HoverCardRule, PageTitleRule, HeuristicRule)
 }
 
 __all__ = ["KINDS", "Rule", "RuleMeta"]
