@@ -48,17 +48,18 @@ class HoverCardRule(Rule):
     def select(self, tree) -> list:
         """The cards of `tree`, in document order."""
         chosen = []
-        for container in tree.iter(*self.within):
-            for link in container.iter("a"):
-                card = link.getnext()
-                if card is None or card in chosen or not self._is_card(link, card):
-                    continue
+        for link in tree.iter("a"):  # one walk over the links; most have no element right after them
+            card = link.getnext()
+            if card is None or (link.tail or "").strip() or not isinstance(card.tag, str) or card.tag == "a":
+                continue
+            if self._is_card(link, card) and self._in_text(link):
                 chosen.append(card)
         return chosen
 
+    def _in_text(self, link) -> bool:
+        return any(True for _ in link.iterancestors(*self.within))
+
     def _is_card(self, link, card) -> bool:
-        if not isinstance(card.tag, str) or card.tag == "a" or (link.tail or "").strip():
-            return False
         href = (link.get("href") or "").strip()
         if not _is_page_link(link) or not (link.text_content() or "").strip():
             return False
