@@ -9,7 +9,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from .document import Document
-from .matching import attach, matcher_for, may_match
+from .matching import attach, matcher_for, silent_rules
 from .guardrail import Guardrail
 from .kinds import Rule
 from .model import Removal, Result, Span
@@ -22,6 +22,7 @@ from .ruleset import RuleSet, default_rules
 # finds nothing); a cascade of copies for the `duplicate` kind took six in the fuzz run. The cap bounds
 # pathological inputs.
 MAX_PASSES = 8
+_DEFAULT_GUARDRAIL = Guardrail()  # frozen: one for every call that brings none
 
 
 def clean(
@@ -30,7 +31,7 @@ def clean(
     """Clean one document's text. `site` (a host name) enables rules scoped with `sites:`;
     `guardrail` decides when so much went that the document is `guarded` (see guardrail.py)."""
     rules = rules if rules is not None else default_rules()
-    guardrail = guardrail if guardrail is not None else Guardrail()
+    guardrail = guardrail if guardrail is not None else _DEFAULT_GUARDRAIL
     line_cache: dict = {}
     doc = Document(text, line_cache)
     active = rules.for_site(site)
@@ -110,8 +111,9 @@ def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = No
     found: list[tuple[Span, Rule, int]] = []
     line_starts = [line.start for line in doc.lines]
     attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
+    silent = silent_rules(doc, rules)
     for order, rule in enumerate(rules):
-        if rule.needs_a_match and not may_match(doc, rule):
+        if order in silent:
             continue
         for span in rule.find(doc):
             if rule.meta.zone != "any":

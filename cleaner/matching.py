@@ -78,6 +78,9 @@ class LineMatcher:
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
         self._filter, self._positions, self._always = _prefilter(sources)
         self._rule_positions: dict[int, frozenset[int]] = {}
+        # id(list of rules) -> (that list, [(index, positions) of its rules that need a match]); the
+        # list is kept so that its id cannot be reused while cached.
+        self.gated: dict[int, tuple[list, list]] = {}
 
     def positions_of(self, rule) -> frozenset[int] | None:
         """The positions of a rule's line regexes (None if one of them is not in this matcher)."""
@@ -215,16 +218,26 @@ def attach(doc, matcher: LineMatcher | None, previous=None) -> None:
     doc._matching = _DocLines(doc, matcher, getattr(previous, "_matching", None))
 
 
-def may_match(doc, rule) -> bool:
-    """False when none of `rule`'s line regexes can match any line of `doc` (the prefilter says so), so
-    a rule that finds nothing without one of them need not run at all."""
+def silent_rules(doc, rules) -> frozenset[int]:
+    """The indexes in `rules` of the rules that need a match (Rule.needs_a_match) none of whose line
+    regexes can match any line of `doc`, as the prefilter says: the engine skips them. One call per
+    pass, not one per rule."""
     state = _state(doc)
     matcher = state.matcher
-    positions = matcher.positions_of(rule) if matcher is not None else None
-    if positions is None:
-        return True
+    if matcher is None:
+        return frozenset()
+    gated = matcher.gated.get(id(rules))
+    if gated is None or gated[0] is not rules:
+        if len(matcher.gated) >= 64:  # one list per site at most; keep it bounded all the same
+            matcher.gated.clear()
+        gated = matcher.gated[id(rules)] = (rules, [
+            (order, positions) for order, rule in enumerate(rules)
+            if rule.needs_a_match and (positions := matcher.positions_of(rule)) is not None
+        ])
     candidates = state.candidates
-    return candidates is None or not positions.isdisjoint(candidates)
+    if candidates is None:
+        return frozenset()
+    return frozenset(order for order, positions in gated[1] if positions.isdisjoint(candidates))
 
 
 def _state(doc) -> _DocLines:
