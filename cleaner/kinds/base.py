@@ -1,6 +1,7 @@
 """What every rule kind shares: its metadata, parameter checking, and the find() contract."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -9,6 +10,8 @@ from ..document import Document
 from ..errors import RuleError
 from ..model import Span
 from ..patterns import compile_alternation
+
+_TAG = re.compile(r"[a-z][a-z0-9-]*")
 
 ZONES = ("any", "head", "body", "tail")
 
@@ -99,6 +102,13 @@ class Rule:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.error(f"'{key}' must be a non-empty string or a list of them")
         return value
+
+    def tag_names(self, key: str, default: list[str]) -> frozenset[str]:
+        """HTML tag names (lower case), for the kinds that walk a page's DOM."""
+        tags = self.strings(key, default)
+        if not tags or not all(_TAG.fullmatch(tag) for tag in tags):
+            raise self.error(f"'{key}' must be a non-empty list of HTML tag names, got {tags!r}")
+        return frozenset(tags)
 
     def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self._params.get(key, default)

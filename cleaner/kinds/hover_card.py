@@ -20,12 +20,8 @@ find() yields nothing (there is nothing to match in text); cleaner/html.py calls
 """
 from __future__ import annotations
 
-import re
-
 from .base import Rule
 from .teaser_list import _is_page_link, visible_length
-
-_TAG = re.compile(r"[a-z][a-z0-9-]*")
 
 
 class HoverCardRule(Rule):
@@ -35,10 +31,7 @@ class HoverCardRule(Rule):
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
-        within = self.strings("within", ["p"])
-        if not within or not all(_TAG.fullmatch(tag) for tag in within):
-            raise self.error(f"'within' must be a non-empty list of HTML tag names, got {within!r}")
-        self.within = frozenset(within)
+        self.within = self.tag_names("within", ["p"])
         self.min_links = self.integer("min_links", 3, minimum=2)
         self.max_chars = self.integer("max_chars", 600)
 

@@ -27,8 +27,6 @@ find() yields nothing (there is nothing to match in text); cleaner/html.py calls
 """
 from __future__ import annotations
 
-import re
-
 from lxml.etree import XPath, iterwalk
 
 from .base import Rule
@@ -36,7 +34,6 @@ from .base import Rule
 # Text a reader sees: not scripts, styles or templates.
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]")
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
-_TAG = re.compile(r"[a-z][a-z0-9-]*")
 # Never taken as a run's container, whatever it holds.
 _NEVER = frozenset({"main", "body", "html"})
 
@@ -64,20 +61,14 @@ class TeaserListRule(Rule):
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
-        self.items = self._tags("items", ["article"])
-        self.within = self._tags("within", ["article", "main"])
+        self.items = self.tag_names("items", ["article"])
+        self.within = self.tag_names("within", ["article", "main"])
         self.min_items = self.integer("min_items", 3, minimum=2)
         self.max_share = self.number("max_share", 0.4)
         self.max_text_between = self.integer("max_text_between", 30)
         self.max_text_before_link = self.integer("max_text_before_link", 60)
         self.min_body_chars = self.integer("min_body_chars", 200)
         self.max_heading_chars = self.integer("max_heading_chars", 80)
-
-    def _tags(self, key: str, default: list[str]) -> frozenset:
-        tags = self.strings(key, default)
-        if not tags or not all(_TAG.fullmatch(tag) for tag in tags):
-            raise self.error(f"'{key}' must be a non-empty list of HTML tag names, got {tags!r}")
-        return frozenset(tags)
 
     def find(self, doc):
         return iter(())
