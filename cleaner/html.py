@@ -190,12 +190,16 @@ def selector_example(rule: SelectorRule | TeaserListRule | HoverCardRule, snippe
     page's text left afterwards (to check that nothing of the article went)."""
     tree = parse(_EXAMPLE_PAGE.format(snippet=snippet))
     removals = apply_selectors(tree, [rule])
-    return removals, " ".join(" ".join(tree.itertext()).split())
+    return removals, _folded_text(tree)
 
 
 def example_page_text(snippet: str) -> str:
     """The text of the small article page with `snippet` placed inside it, nothing removed."""
-    return " ".join(" ".join(parse(_EXAMPLE_PAGE.format(snippet=snippet)).itertext()).split())
+    return _folded_text(parse(_EXAMPLE_PAGE.format(snippet=snippet)))
+
+
+def _folded_text(tree: HtmlElement) -> str:
+    return " ".join(" ".join(tree.itertext()).split())
 
 
 def title_example(rule: PageTitleRule, line: str, as_title: bool) -> tuple[list[Removal], bool]:

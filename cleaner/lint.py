@@ -15,7 +15,7 @@ from pathlib import Path
 from .engine import clean
 from .errors import RuleError
 from .formats import input_format
-from .kinds import Rule
+from .kinds import KINDS, PageRule, Rule
 from .learn import iter_sources
 from .ruleset import RuleSet, _label, _read_specs, build_rule, rule_files, shipped_rules_dir
 
@@ -27,7 +27,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "clean-pr
 _LARGE_BOUND = re.compile(r"\{\d*,(\d{3,})\}")
 
 # Kinds that remove nothing from text by themselves, so neither remove examples nor the corpus apply.
-_NO_TEXT_REMOVAL = {"protect", "selector", "teaser-list", "hover-card", "page-title"}
+_NO_TEXT_REMOVAL = {"protect"} | {kind for kind, cls in KINDS.items() if issubclass(cls, PageRule)}
 
 
 @dataclass(frozen=True)

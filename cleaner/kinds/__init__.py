@@ -1,5 +1,5 @@
 """The closed set of rule kinds, chosen by a rule's `kind` key."""
-from .base import Rule, RuleMeta
+from .base import PageRule, Rule, RuleMeta
 from .block import BlockRule
 from .caption import CaptionRule
 from .duplicate import DuplicateRule
@@ -19,4 +19,4 @@ KINDS: dict[str, type[Rule]] = {
                 TeaserListRule, HoverCardRule, PageTitleRule, HeuristicRule)
 }
 
-__all__ = ["KINDS", "Rule", "RuleMeta"]
+__all__ = ["KINDS", "PageRule", "Rule", "RuleMeta"]

@@ -115,3 +115,13 @@ class Rule:
         if value not in allowed:
             raise self.error(f"'{key}' must be one of {', '.join(allowed)}, got {value!r}")
         return value
+
+
+class PageRule(Rule):
+    """An HTML-only kind: it works on the parsed page in cleaner/html.py and has nothing to find in
+    text, so the engine never calls it there (no line regex, so the prefilter always rules it out)."""
+
+    needs_a_match = True
+
+    def find(self, doc: Document) -> Iterator[Span]:
+        return iter(())

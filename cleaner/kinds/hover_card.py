@@ -20,13 +20,12 @@ find() yields nothing (there is nothing to match in text); cleaner/html.py calls
 """
 from __future__ import annotations
 
-from .base import Rule
+from .base import PageRule
 from .teaser_list import _is_page_link, visible_length
 
 
-class HoverCardRule(Rule):
+class HoverCardRule(PageRule):
     kind = "hover-card"
-    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     optional = ("within", "min_links", "max_chars")
 
     def __init__(self, meta, params):
@@ -34,9 +33,6 @@ class HoverCardRule(Rule):
         self.within = self.tag_names("within", ["p"])
         self.min_links = self.integer("min_links", 3, minimum=2)
         self.max_chars = self.integer("max_chars", 600)
-
-    def find(self, doc):
-        return iter(())
 
     def select(self, tree) -> list:
         """The cards of `tree`, in document order."""

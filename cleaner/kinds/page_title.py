@@ -12,7 +12,7 @@ find() yields nothing (the titles are not in the text); cleaner/html.py calls ti
 """
 from __future__ import annotations
 
-from .base import Rule
+from .base import PageRule
 
 SOURCES = ("h1", "og:title", "title")
 
@@ -21,9 +21,8 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class PageTitleRule(Rule):
+class PageTitleRule(PageRule):
     kind = "page-title"
-    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     optional = ("sources", "separators", "max_words")
 
     def __init__(self, meta, params):
@@ -35,9 +34,6 @@ class PageTitleRule(Rule):
         # A separator is matched with a space on each side: "Title | Site", "Title - Site".
         self.separators = [sep.strip() for sep in self.strings("separators", ["|", "-", "–", "—", "·", "::"])]
         self.max_words = self.integer("max_words", 25, minimum=1)
-
-    def find(self, doc):
-        return iter(())
 
     def titles(self, tree) -> frozenset:
         """The page's titles, folded. Read before extraction, which changes the tree."""

@@ -18,7 +18,7 @@ from cssselect import GenericTranslator, HTMLTranslator, SelectorError, parse
 from cssselect.parser import Attrib, Class, Element, Hash
 from lxml.etree import XPath, XPathError
 
-from .base import Rule
+from .base import PageRule
 
 _TRANSLATOR = HTMLTranslator()
 # Elements that carry a class or an id: the only ones the pack's selectors can match. Collected once per
@@ -147,9 +147,8 @@ def _simple(css: str) -> _Simple | None:
 _OPERATORS = frozenset({"exists", "=", "^=", "$=", "*=", "~="})
 
 
-class SelectorRule(Rule):
+class SelectorRule(PageRule):
     kind = "selector"
-    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     required = ("selectors",)
     optional = ("max_share",)
 
@@ -185,9 +184,6 @@ class SelectorRule(Rule):
             self.xpath = XPath(self.xpath_source)
         except XPathError as exc:  # cssselect output is valid XPath; this is a guard, not a user path
             raise self.error(f"'selectors': {exc}") from None
-
-    def find(self, doc):
-        return iter(())
 
     def select(self, tree, page: list[Candidate] | None = None) -> list:
         """The outermost elements of `tree` the selectors match, in document order. `page` is

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from lxml.etree import XPath, iterwalk
 
-from .base import Rule
+from .base import PageRule
 
 # Text a reader sees: not scripts, styles or templates.
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]")
@@ -53,9 +53,8 @@ def _is_page_link(element) -> bool:
     return bool(href) and not href.startswith(("#", "javascript:", "mailto:", "tel:"))
 
 
-class TeaserListRule(Rule):
+class TeaserListRule(PageRule):
     kind = "teaser-list"
-    needs_a_match = True  # it has no line regex: nothing to find in text (see the module doc)
     optional = ("items", "within", "min_items", "max_share", "max_text_between", "max_text_before_link",
                 "min_body_chars", "max_heading_chars")
 
@@ -69,9 +68,6 @@ class TeaserListRule(Rule):
         self.max_text_before_link = self.integer("max_text_before_link", 60)
         self.min_body_chars = self.integer("min_body_chars", 200)
         self.max_heading_chars = self.integer("max_heading_chars", 80)
-
-    def find(self, doc):
-        return iter(())
 
     def select(self, tree, page_chars) -> list:
         """The nodes of `tree` to remove, in document order. `page_chars()` gives the page's text length
