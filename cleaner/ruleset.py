@@ -54,13 +54,16 @@ class RuleSet:
 
     def for_site(self, site: str | None) -> list[Rule]:
         """Rules without `sites`, plus those scoped to `site` (a host; subdomains match). The same
-        list object for the same site: callers must not change it."""
+        list object for the same site, and for every site no scoped rule names (so the matcher and its
+        per-list answers are shared by them): callers must not change it."""
         active = self._by_site.get(site)
         if active is None:
             if len(self._by_site) >= _MAX_SITES_CACHED:
                 self._by_site.clear()
-            active = self._by_site[site] = [
-                rule for rule in self.rules if not rule.meta.sites or _site_matches(site, rule.meta.sites)]
+            active = [rule for rule in self.rules if not rule.meta.sites or _site_matches(site, rule.meta.sites)]
+            if site is not None and all(not rule.meta.sites for rule in active):
+                active = self.for_site(None)
+            self._by_site[site] = active
         return active
 
     def by_id(self, rule_id: str) -> Rule:

@@ -102,6 +102,9 @@ def test_site_scoped_rule_applies_only_to_its_site(tmp_path):
         expected = ["example-promo"] if site and site.endswith("example.com") else []
         assert [rule.meta.id for rule in rules.for_site(site)] == expected, site
     assert cleaner.clean(text, rules=rules, site="example.org").removals == []
+    # Sites no scoped rule names share one list (and so one matcher); a named site has its own.
+    assert rules.for_site("example.org") is rules.for_site("other.net") is rules.for_site(None)
+    assert rules.for_site("example.com") is not rules.for_site(None)
 
 
 def test_the_same_rule_files_load_once_and_a_changed_file_loads_again(tmp_path):
