@@ -323,6 +323,35 @@ def test_a_comments_line_early_in_the_article_does_not_cut_it():
     assert all(paragraph in result.text for paragraph in PARAGRAPHS)
 
 
+# a teaser list after an article-end heading ---------------------------------------------------------
+
+SPARSE_END = dict(END, sparse_end_share=0.1, sparse_window=12)
+# Teasers with long summaries (over teaser_max_words) and a date and a link between them: each
+# summary reads as prose, and together they outweigh a short article.
+LONG_TEASERS = [part for headline, summary in TEASERS
+                for part in (headline, "Monday, 3 June", summary + " " + summary, "Read more")]
+
+
+def test_a_teaser_list_with_long_summaries_after_a_related_heading_is_cut_off():
+    text = page(TITLE, *PARAGRAPHS, "Related posts", *LONG_TEASERS, *MENU)
+    assert "harbour in the old town" in run(text, heuristic(**END)).text  # the 2/3 share alone keeps them
+    result = run(text, heuristic(**SPARSE_END))
+    assert [line for line in result.text.splitlines() if line] == [TITLE, *PARAGRAPHS]
+
+
+def test_a_related_box_followed_by_the_articles_paragraphs_does_not_cut_it():
+    box = [headline for headline, _ in TEASERS]
+    more = [p.replace("council", "city") for p in PARAGRAPHS]
+    text = page(TITLE, *PARAGRAPHS, "Related posts", *box, *more, *more[:2], *MENU)
+    result = run(text, heuristic(**SPARSE_END))
+    assert all(paragraph in result.text for paragraph in [*PARAGRAPHS, *more])
+
+
+def test_sparse_end_share_must_be_a_share():
+    with pytest.raises(RuleError):
+        heuristic(**dict(SPARSE_END, sparse_end_share=2))
+
+
 # repeated runs of paragraphs ------------------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ class HeuristicRule(Rule):
                 "prose_too", "not_core", "min_core_words",
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
                 "teaser_max_words", "not_title", "weak_core", "weak_core_min_line",
-                "weak_core_max_words")
+                "weak_core_max_words", "sparse_end_share", "sparse_window")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -82,6 +82,11 @@ class HeuristicRule(Rule):
         # long thread outweighs the article, and a "Comments" heading rarely opens an article's part.
         self.comment_end = self.regex("comment_end")
         self.comment_end_share = self.number("comment_end_share", ARTICLE_END_MIN_SHARE)
+        # An article-end heading whose next sparse_window content lines hold no two prose lines in a
+        # row (a teaser list, not the article's next section) cuts the core below the lower share
+        # sparse_end_share (unset: off).
+        self.sparse_end_share = self.number("sparse_end_share", 0.0) if "sparse_end_share" in params else None
+        self.sparse_window = self.integer("sparse_window", 12, minimum=2)
         # A teaser list (headline, one short summary, repeated teaser_units times; 0: off) is no part
         # of the core, and its summaries go with the furniture around it.
         self.teaser_units = self.integer("teaser_units", 0)
@@ -200,13 +205,15 @@ class HeuristicRule(Rule):
         # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
         # form's one-line instructions and a thread's short replies count little against an article.
         total = sum(_weight(line) for line in lines[core[0]:core[1] + 1])
+        content = [line for line in lines[core[0]:core[1] + 1] if not line.is_blank]
         prose_words, weight, last_content = 0, 0, core[0]
-        for line in lines[core[0]:core[1] + 1]:
-            if line.is_blank:
-                continue
+        for position, line in enumerate(content):
             # A "Related" box inside a news article is followed by more of the article: cut only
-            # where most of the core's prose lies above the heading.
+            # where most of the core's prose lies above the heading, or a lower share
+            # (sparse_end_share) where what follows the heading is mostly short lines.
             share = self.comment_end_share if line.index in comment_lines else ARTICLE_END_MIN_SHARE
+            if self.sparse_end_share is not None and ends_article(line) and self._sparse(content[position + 1:]):
+                share = min(share, self.sparse_end_share)
             if prose_words >= self.min_core_words and weight >= total * share and ends_article(line):
                 return core[0], last_content
             if line.is_prose:
@@ -214,6 +221,12 @@ class HeuristicRule(Rule):
                 weight += _weight(line)
             last_content = line.index
         return core
+
+    def _sparse(self, following) -> bool:
+        """Whether the sparse_window content lines after a heading hold no two prose lines in a row:
+        teasers (a headline, a byline, one summary each) rather than the article's next paragraphs."""
+        window = following[:self.sparse_window]
+        return not any(a.is_prose and b.is_prose for a, b in zip(window, window[1:]))
 
     def _title_lines(self, head) -> set[int]:
         kept: set[int] = set()
