@@ -23,7 +23,10 @@ PATTERNS = [
 
 @pytest.mark.parametrize("pattern", PATTERNS)
 @pytest.mark.parametrize("with_matcher", [True, False])
-def test_same_lines_as_per_line_calls(pattern, with_matcher):
+# A long text is scanned in slices cut at line ends: one slice, one per line or two, a few lines each.
+@pytest.mark.parametrize("slice_bytes", [1 << 16, 1, 7, 40])
+def test_same_lines_as_per_line_calls(pattern, with_matcher, slice_bytes, monkeypatch):
+    monkeypatch.setattr(cleaner.matching, "_SLICE", slice_bytes)
     regex = compile_regex(pattern) if pattern else compile_regex("x?")
     doc = Document(TEXT)
     if with_matcher:
@@ -38,7 +41,9 @@ def test_same_lines_as_per_line_calls(pattern, with_matcher):
     assert search_lines(doc, regex) == expected
 
 
-def test_shipped_rules_match_as_per_line(tmp_path):
+@pytest.mark.parametrize("slice_bytes", [1 << 16, 50])
+def test_shipped_rules_match_as_per_line(slice_bytes, monkeypatch):
+    monkeypatch.setattr(cleaner.matching, "_SLICE", slice_bytes)
     rules = default_rules()
     doc = Document(TEXT * 3)
     attach(doc, LineMatcher([pair for rule in rules for pair in rule.line_regexes()]))
