@@ -69,6 +69,36 @@ def test_forked_workers_inherit_the_compiled_rules(tmp_path, monkeypatch):
     assert not compiled_in.exists(), "a worker compiled the rules again"
 
 
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are renewed only under fork")
+def test_workers_are_replaced_after_renew_after_documents_and_nothing_changes(tmp_path, monkeypatch):
+    """Fresh workers bound the memory a long batch holds; outputs, records and their order stay those of
+    one process, and a worker that dies in a later generation still fails its document only."""
+    served_by = tmp_path / "served-by"
+
+    def recording_process(task, rules, options, _real=batch.process):
+        with open(served_by, "a") as marks:
+            marks.write(f"{os.getpid()}\n")
+        if task.source.name == "page031.txt":
+            os._exit(3)
+        return _real(task, rules, options)
+
+    inputs = make_inputs(tmp_path, 40)
+    one = records(inputs, tmp_path / "one", jobs=1)
+    monkeypatch.setattr(batch, "RENEW_AFTER", 5)  # a new pool every 10 documents with 2 workers
+    monkeypatch.setattr(batch, "process", recording_process)
+    two = records(inputs, tmp_path / "two", jobs=2)
+    assert [r["source"] for r in two] == [r["source"] for r in one]
+    crashed = [r for r in two if r["source"].endswith("page031.txt")]
+    assert crashed[0]["status"] == "failed" and "worker process" in crashed[0]["error"]
+    assert [(r["status"], r["removals"]) for r in two if r not in crashed] == [
+        (r["status"], r["removals"]) for r in one if not r["source"].endswith("page031.txt")
+    ]
+    expected = {name: data for name, data in outputs(tmp_path / "one").items() if not name.endswith("page031.txt")}
+    assert outputs(tmp_path / "two") == expected
+    # Four pools of two workers (and the isolation pool after the crash): no worker served them all.
+    assert len(set(served_by.read_text().split())) >= 6
+
+
 def _hang_on_page_005(task, rules, options, _real=batch.process):
     if task.source.name == "page005.txt":
         time.sleep(60)
