@@ -29,9 +29,9 @@ PARA = "The council approved the new harbour plan on Monday after a long debate 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def batch(inputs, out: Path, jobs: int = 1) -> dict[str, dict]:
+def batch(inputs, out: Path, jobs: int = 1, timeout: float = Options.timeout) -> dict[str, dict]:
     """Records of an in-process batch, by source file name."""
-    records = list(run(plan([Path(i) for i in inputs], out), Options(), jobs=jobs))
+    records = list(run(plan([Path(i) for i in inputs], out), Options(timeout=timeout), jobs=jobs))
     return {Path(r["source"]).name: r for r in records}
 
 
@@ -45,12 +45,12 @@ def report(out: Path) -> dict[str, dict]:
     return {Path(r["source"]).name: r for r in records}
 
 
-def one(tmp_path: Path, name: str, data: bytes) -> tuple[dict, Path]:
+def one(tmp_path: Path, name: str, data: bytes, timeout: float = Options.timeout) -> tuple[dict, Path]:
     folder = tmp_path / "in"
     folder.mkdir(exist_ok=True)
     (folder / name).write_bytes(data)
     out = tmp_path / "out"
-    return batch([folder], out)[name], out
+    return batch([folder], out, timeout=timeout)[name], out
 
 
 # --- encodings and line breaks --------------------------------------------------------------------
@@ -133,7 +133,9 @@ def test_whitespace_only_file(tmp_path):
 def test_20_mb_file(tmp_path):
     unit = (ARTICLE + "\n").encode()
     data = unit * (20_000_000 // len(unit) + 1)
-    record, out = one(tmp_path, "huge.txt", data)
+    # No time limit: about 30 s of CPU on a 2-core CI machine, near the default limit, and this test is
+    # about every word being accounted for, not about speed (bench/throughput.py measures that).
+    record, out = one(tmp_path, "huge.txt", data, timeout=0)
     assert len(data) >= 20_000_000
     assert record["status"] == "cleaned"
     written = (out / "huge.txt").read_text(encoding="utf-8")
