@@ -212,7 +212,7 @@ class HeuristicRule(Rule):
             # where most of the core's prose lies above the heading, or a lower share
             # (sparse_end_share) where what follows the heading is mostly short lines.
             share = self.comment_end_share if line.index in comment_lines else ARTICLE_END_MIN_SHARE
-            if self.sparse_end_share is not None and ends_article(line) and self._sparse(content[position + 1:]):
+            if self.sparse_end_share is not None and ends_article(line) and self._sparse(content[position + 1:position + 1 + self.sparse_window]):
                 share = min(share, self.sparse_end_share)
             if prose_words >= self.min_core_words and weight >= total * share and ends_article(line):
                 return core[0], last_content
@@ -222,11 +222,11 @@ class HeuristicRule(Rule):
             last_content = line.index
         return core
 
-    def _sparse(self, following) -> bool:
-        """Whether the sparse_window content lines after a heading hold no two prose lines in a row:
-        teasers (a headline, a byline, one summary each) rather than the article's next paragraphs."""
-        window = following[:self.sparse_window]
-        return not any(a.is_prose and b.is_prose for a, b in zip(window, window[1:]))
+    @staticmethod
+    def _sparse(following) -> bool:
+        """Whether the content lines after a heading (sparse_window of them) hold no two prose lines
+        in a row: teasers (a headline, a byline, one summary each), not the article's next paragraphs."""
+        return not any(a.is_prose and b.is_prose for a, b in zip(following, following[1:]))
 
     def _title_lines(self, head) -> set[int]:
         kept: set[int] = set()
