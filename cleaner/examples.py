@@ -3,12 +3,17 @@
 Each snippet is placed in a small neutral article (or in the `article` the example gives) where the
 rule's zone says such junk sits, and the rule is run alone. A `remove` snippet passes when every one of
 its lines is removed and nothing of the article is; a `keep` snippet passes when nothing is removed.
+A protect rule removes nothing itself: its `keep` lines must be ones it guards, its `remove` lines
+look-alike junk it must leave unguarded.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
+from .document import Document
 from .engine import clean
+from .matching import attach, matcher_for
 from .kinds import Rule
 from .ruleset import RuleSet
 
@@ -59,6 +64,8 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
         return _check_selector_examples(rule)
     if rule.meta.kind == "page-title":
         return _check_title_examples(rule)
+    if rule.meta.kind == "protect":
+        return _check_protect_examples(rule)
     failures = []
     alone = RuleSet((rule,), "examples")
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
@@ -85,6 +92,31 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
                 gone = "".join("".join(r.text for r in inside).split())
                 if len(gone) < len(kept) or removed_chars == 0:
                     fail(f"not all of it was removed (removed: {[r.text for r in inside]!r})")
+    return failures
+
+
+def _check_protect_examples(rule: Rule) -> list[ExampleFailure]:
+    """Every line of a `keep` snippet must be guarded by the rule (whatever else matches it, it stays);
+    no line of a `remove` snippet may be (it would shield junk from the rules that remove it)."""
+    failures = []
+    for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
+        for example in examples:
+            snippet, article = _unpack(example)
+            text = _compose(rule, snippet, article)
+            snippet_start = text.rindex(snippet) if article is not None else text.index(snippet)
+            doc = Document(text, {})
+            attach(doc, matcher_for([rule]))
+            line_starts = [line.start for line in doc.lines]
+            guarded = {bisect_right(line_starts, span.start) - 1 for span in rule.find(doc)}
+            lines = [
+                line
+                for line in doc.lines
+                if line.plain and snippet_start <= line.start < snippet_start + len(snippet)
+            ]
+            wrong = [line for line in lines if (line.index in guarded) != (side == "keep")]
+            if wrong:
+                problem = "not guarded" if side == "keep" else "guarded, so no rule could remove it"
+                failures.append(ExampleFailure(rule.meta.id, rule.meta.file, side, snippet, f"{wrong[0].text!r} is {problem}"))
     return failures
 
 

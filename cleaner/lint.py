@@ -89,7 +89,8 @@ def lint(paths: Iterable[str | Path], defaults: bool = True, corpus: Path | None
 def _examples(rule: Rule) -> list[Finding]:
     meta = rule.meta
     found = []
-    if not meta.examples_remove and meta.kind not in _NO_TEXT_REMOVAL:
+    # A protect rule's remove examples are the look-alikes it must not guard: it needs them too.
+    if not meta.examples_remove and (meta.kind not in _NO_TEXT_REMOVAL or meta.kind == "protect"):
         found.append(Finding("error", meta.file, meta.id, "no examples: add examples.remove (and examples.keep)"))
     if not meta.examples_keep:
         found.append(Finding("warning", meta.file, meta.id, "no keep examples: show what the rule must leave alone"))

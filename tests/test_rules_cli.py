@@ -180,6 +180,10 @@ rules:
 """
     rules.write_text(guarded)
     findings, _ = lint([rules], defaults=False, corpus=corpus)
+    # The corpus is clean now; the protect rule still needs the look-alikes it must not guard.
+    assert [(f.rule, f.problem.split(":")[0]) for f in findings if f.severity == "error"] == [("keep-mayor-quotes", "no examples")]
+    rules.write_text(guarded.replace('keep: ["Share', 'remove: ["Share this"], keep: ["Share'))
+    findings, _ = lint([rules], defaults=False, corpus=corpus)
     assert not [f for f in findings if f.severity == "error"], findings
 
 
