@@ -114,6 +114,7 @@ class Document:
         self.lines = list(_split_lines(self.text, self.line_cache))
         self._cores: dict[str | None, tuple[int, int] | None] = {}
         self._teasers: dict[tuple[int, int], list[int]] = {}
+        self._tables: dict[int, list[tuple[int, int]]] = {}
 
     @cached_property
     def _base_scores(self) -> list[float | None]:
@@ -153,7 +154,8 @@ class Document:
         scored as gaps: a rule can tell that a long cookie or consent notice is not the article. Lines
         matching `boundary` in full (page-furniture labels: Share, Home, Comments) cost `boundary_cost`:
         an article rarely holds them, so the core seldom runs across one into teasers or comments.
-        `teaser` = (min_units, max_words): summaries of a teaser list (see teaser_summaries) are gaps."""
+        `teaser` = (min_units, max_words[, glued_run]): summaries of a teaser list (see teaser_summaries)
+        are gaps."""
         key = (getattr(not_core, "pattern", None), getattr(boundary, "pattern", None), boundary_cost, teaser)
         if key == (None, None, 0.0, None):
             key = None
@@ -195,15 +197,70 @@ class Document:
         self._cores[key] = core
         return core
 
-    def teaser_summaries(self, min_units: int, max_words: int) -> list[int]:
+    def tables(self, min_rows: int) -> list[tuple[int, int]]:
+        """First and last line index of each table as a plain-text renderer lays one out: at least
+        `min_rows` successive lines of cells two or more spaces apart, with a letter in each (a calendar
+        widget's rows of day numbers are no table of an article), and a gutter, a column of spaces
+        between cells, through every row (the columns line up)."""
+        if min_rows not in self._tables:
+            self._tables[min_rows] = self._find_tables(min_rows)
+        return list(self._tables[min_rows])
+
+    def _find_tables(self, min_rows: int) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        run: list[Line] = []
+
+        def close() -> None:
+            if len(run) >= min_rows and _gutter(run):
+                found.append((run[0].index, run[-1].index))
+
+        for line in self.lines:
+            if line.is_blank:
+                continue
+            if "  " in line.text.strip() and _TABLE_ROW.search(line.text) and _LETTER.search(line.plain):
+                if run and line.index != run[-1].index + 1:  # a blank line between: another block
+                    close()
+                    run = []
+                run.append(line)
+                continue
+            close()
+            run = []
+        close()
+        return found
+
+    def teaser_summaries(self, min_units: int, max_words: int, glued_run: int = 0) -> list[int]:
         """Prose lines that are the summaries of a teaser list: a short headline (one or a few short
         lines) then one prose paragraph of at most `max_words`, then the next headline, repeated at
         least `min_units` times. Each summary alone reads as prose; the repetition shows the list, and
-        an article's sections seldom hold one short paragraph each, several times in a row."""
-        key = (min_units, max_words)
+        an article's sections seldom hold one short paragraph each, several times in a row.
+        With `glued_run`, also runs of at least that many successive lines that each hold a headline
+        glued to its summary (see glued_teasers)."""
+        key = (min_units, max_words, glued_run)
         if key not in self._teasers:
-            self._teasers[key] = self._find_teaser_summaries(min_units, max_words)
+            found = self._find_teaser_summaries(min_units, max_words)
+            if glued_run:
+                found = sorted(set(found) | set(self.glued_teasers(glued_run)))
+            self._teasers[key] = found
         return list(self._teasers[key])
+
+    def glued_teasers(self, min_run: int) -> list[int]:
+        """Prose lines in runs of at least `min_run` successive lines (no blank line between) that each
+        hold a headline glued to its summary, as a menu of teasers renders without markup between
+        them: "...Death Of Student-AthleteA 24-year-old woman was...". The glue is a word run into a
+        capitalised one after at least GLUED_MIN_HEADLINE_WORDS words, with a sentence after it; a glued
+        pair the page prints again (a brand written in camel case) is no glue."""
+        found: list[int] = []
+        run: list[int] = []
+        text = self.text
+        for line in [*self.lines, None]:
+            if line is not None and line.is_prose and (not run or run[-1] == line.index - 1):
+                if _glued(line.plain, text):
+                    run.append(line.index)
+                    continue
+            if len(run) >= min_run:
+                found.extend(run)
+            run = [line.index] if line is not None and line.is_prose and _glued(line.plain, text) else []
+        return found
 
     def _find_teaser_summaries(self, min_units: int, max_words: int) -> list[int]:
         content = [line for line in self.lines if not line.is_blank]
@@ -276,6 +333,38 @@ CORE_GAP_TOLERANCE = 12.0
 # A teaser's headline block: a kicker, a title, a date line, a "read more" link.
 TEASER_MAX_HEADLINE_LINES = 4
 _NUMBER = re.compile(r"\b\d{1,3}\b")
+
+
+# A headline glued to its teaser's first word: a lower-case word (or a number) run into a capitalised
+# word, without a space.
+_GLUE = re.compile(r"(?:[^\W\d_A-ZÀ-ÖØ-Þ]{2}|\d)[?!’”\"')]?([A-ZÀ-ÖØ-Þ][^\W\d_A-ZÀ-ÖØ-Þ]*)\s")
+GLUED_MIN_HEADLINE_WORDS = 3
+GLUED_MIN_SUMMARY_WORDS = 5
+
+
+def _glued(plain: str, text: str) -> bool:
+    for match in _GLUE.finditer(plain):
+        cut = match.start(1)
+        head = plain[:cut]
+        if len(head.split()) < GLUED_MIN_HEADLINE_WORDS or len(plain[cut:].split()) < GLUED_MIN_SUMMARY_WORDS:
+            continue
+        pair = plain[head.rfind(" ") + 1:cut + 1]  # "AthleteA", "LinkedI"
+        if text.count(pair) == 1:
+            return True
+    return False
+
+
+# A table row: two cells at least, two or more spaces apart.
+_TABLE_ROW = re.compile(r"\S {2,}\S")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _gutter(rows: list[Line]) -> bool:
+    """Whether a column of spaces runs through every row between its first and last cell."""
+    texts = [line.text.expandtabs() for line in rows]
+    spans = [(len(t) - len(t.lstrip()), len(t.rstrip())) for t in texts]
+    low, high = max(start for start, _ in spans), min(end for _, end in spans)
+    return any(all(t[p] == " " for t in texts) for p in range(low + 1, high - 1))
 
 
 # A long line with hardly a sentence end is a glued list (an archive menu, a tag cloud), not prose.

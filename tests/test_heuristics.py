@@ -374,3 +374,89 @@ def test_an_interviews_repeated_question_stays():
     answers = [p.replace("The town council", "We") for p in PARAGRAPHS]
     text = page(TITLE, question, answers[0], question, answers[1], PARAGRAPHS[0], question, answers[2])
     assert run(text, repeated_runs()).removals == []
+
+
+# tables -------------------------------------------------------------------------------------------
+
+# A table as inscriptis renders one: cells padded into aligned columns.
+TABLE = [
+    "Pos.  Driver            Points  Wins",
+    *[f"{n:<5} {name:<17} {5040 - 37 * n:>6}  {n % 3:>4}" for n, name in enumerate(
+        ["Kyle Busch", "Martin Truex Jr.", "Kevin Harvick", "Denny Hamlin", "Joey Logano", "Ryan Blaney",
+         "Kyle Larson", "Brad Keselowski", "Clint Bowyer", "Chase Elliott", "William Byron", "Alex Bowman"], 1)],
+]
+
+
+def test_a_table_is_found_by_its_aligned_cells_but_a_calendar_is_not():
+    doc = Document(page("\n".join(TABLE)))
+    assert doc.tables(3) == [(0, len(TABLE) - 1)]
+    calendar = ["M   D   M   D   F   S   S", "1   2   3   4   5   6   7", "8   9   10  11  12  13  14",
+                "15  16  17  18  19  20  21"]
+    assert Document(page("\n".join(calendar))).tables(3) == []  # day numbers, no words: no article's table
+    ragged = ["Home  News", "Sport   Weather  Contact", "Imprint     Log in"]
+    assert Document(page("\n".join(ragged))).tables(3) == []  # no column of spaces runs through them
+
+
+def test_a_table_next_to_the_core_stays_and_the_menu_goes():
+    text = page(*MENU, TITLE, *PARAGRAPHS, "Final standings:", "\n".join(TABLE), *MENU)
+    removed = run(text, heuristic(**OUTSIDE)).text
+    assert TABLE[1] not in removed  # without table_rows the table is furniture
+    result = run(text, heuristic(**OUTSIDE, table_rows=3, table_gap=2))
+    assert all(row in result.text for row in TABLE)
+    assert "Final standings:" in result.text
+    assert "Newsletter" not in result.text
+    far = page(*MENU, TITLE, *PARAGRAPHS, *MENU, "\n".join(TABLE), "Imprint")
+    assert TABLE[1] not in run(far, heuristic(**OUTSIDE, table_rows=3, table_gap=2)).text
+
+
+TOUR = ["The band's tour dates:", "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+        "June 10 -- Credit Union Amphitheatre, Tampa, FL", "June 14 -- Bank Amphitheatre, Alpharetta, GA",
+        "June 17 -- Bridgestone Arena, Nashville, TN"]
+
+
+def test_a_list_right_after_the_core_stays_but_not_one_with_furniture_labels():
+    text = page(*MENU, TITLE, *PARAGRAPHS, "\n".join(TOUR), *MENU)
+    assert TOUR[1] not in run(text, heuristic(**OUTSIDE)).text  # without list_rows the list is furniture
+    result = run(text, heuristic(**OUTSIDE, list_rows=3))
+    assert all(item in result.text for item in TOUR)
+    assert "Newsletter" not in result.text
+    menu_block = page(*MENU, TITLE, *PARAGRAPHS, "\n".join([*TOUR[1:], "Contact"]), *MENU)
+    assert TOUR[1] not in run(menu_block, heuristic(**OUTSIDE, list_rows=3)).text
+    nested = page(*MENU, TITLE, *PARAGRAPHS, "\n".join([TOUR[0], *("    " + item for item in TOUR[1:])]), *MENU)
+    assert TOUR[1] not in run(nested, heuristic(**OUTSIDE, list_rows=3)).text  # a menu's nesting, no flat list
+    second = page(*MENU, TITLE, *PARAGRAPHS, "\n".join(TOUR), "\n".join(TOUR[1:]).replace("June", "July"), *MENU)
+    kept = run(second, heuristic(**OUTSIDE, list_rows=3)).text
+    assert TOUR[1] in kept and TOUR[1].replace("June", "July") not in kept  # a list ends the article
+
+
+# glued teasers ------------------------------------------------------------------------------------
+
+GLUED = [
+    "Police Arrest Two After Death Of Local Student-AthleteA 24-year-old woman and a 28-year-old man were "
+    "taken into custody on Tuesday, police said.",
+    "Customers Leave Without Paying Big Bill At SteakhouseA party of six left the restaurant without paying "
+    "for a dinner that cost them almost seven hundred dollars.",
+    "State To Mail Redistricting Panel Applications To 250,000The state will mail applications to a quarter "
+    "of a million randomly chosen voters this autumn, officials said.",
+    "Mayor Says Move For Health Benefits Will Not StandThe mayor says it was a despicable move and that he "
+    "will fight the decision of the council in court if he has to.",
+]
+
+
+def test_headlines_glued_to_their_summaries_are_teasers_not_the_core():
+    text = page(*MENU, "Latest Headlines", "\n".join(GLUED), *MENU, TITLE, *PARAGRAPHS, *MENU)
+    doc = Document(text)
+    article = (line_index(doc, "The town council"), line_index(doc, "Construction is"))
+    assert doc.core != article  # by prose alone the menu's teasers carry the core
+    assert doc.core_excluding(teaser=(3, 40, 2)) == article
+    result = run(text, heuristic(**OUTSIDE, teaser_units=3, teaser_max_words=40, glued_run=2))
+    assert all(paragraph in result.text for paragraph in PARAGRAPHS)
+    assert not any(teaser[:30] in result.text for teaser in GLUED)
+
+
+def test_a_brand_in_camel_case_is_no_glue():
+    lines = ["Many people in our survey said that they use LinkedIn every day to find work and to stay in touch.",
+             "Others said that LinkedIn was of little use to them and that they had left it some years ago."]
+    assert Document(page("\n".join(lines))).glued_teasers(2) == []
+    assert len(Document(page("\n".join(GLUED))).glued_teasers(2)) == len(GLUED)
+    assert Document(page("\n\n".join(GLUED[:1]))).glued_teasers(2) == []  # one alone is no run

@@ -12,7 +12,8 @@ in the middle of an article is a subheading far more often than junk.
   labels (`evidence`) on either side. Headings that open what follows an article (`article_end`:
   comments, the author's box, related posts) end the core early; `boundary_cost` makes evidence lines
   expensive for the core to run across. Comment headings (`comment_end`) do so below a lower share of
-  the core's prose (`comment_end_share`): a long thread outweighs the article it follows.
+  the core's prose (`comment_end_share`): a long thread outweighs the article it follows. An
+  article's table (`table_rows`) or list (`list_rows`) just beside the core stays with it.
 - `short-line-run`: runs of short headline-like lines (menus, teaser lists) of at least `min_run`.
 - `link-like`: link rows outside the core: "Home | News | Sport", breadcrumbs.
 """
@@ -36,6 +37,10 @@ _LINK_LIKE = compile_alternation([
 ])
 
 
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
 def _weight(line) -> int:
     return max(line.n_words - CORE_BASE_WORDS, 0) if line.is_prose else 0
 
@@ -47,7 +52,8 @@ class HeuristicRule(Rule):
                 "prose_too", "not_core", "min_core_words",
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
                 "teaser_max_words", "not_title", "weak_core", "weak_core_min_line",
-                "weak_core_max_words", "sparse_end_share", "sparse_window")
+                "weak_core_max_words", "sparse_end_share", "sparse_window", "table_rows", "table_gap", "glued_run",
+                "list_rows")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -91,9 +97,21 @@ class HeuristicRule(Rule):
         # of the core, and its summaries go with the furniture around it.
         self.teaser_units = self.integer("teaser_units", 0)
         self.teaser_max_words = self.integer("teaser_max_words", 40, minimum=1)
+        # Runs of at least glued_run lines that each hold a headline glued to its summary are teaser
+        # summaries too (0: off; see Document.glued_teasers).
+        self.glued_run = self.integer("glued_run", 0)
         # Lines never taken for the title kept above the core (searched in the line): a photo credit
         # or caption often sits between the title and the first paragraph.
         self.not_title = self.regex("not_title")
+        # A table of at least table_rows rows (0: off; see Document.tables) that starts (or ends) within
+        # table_gap content lines of the core, none a furniture label, stays with it, the lines between
+        # (a caption, a heading) too, and so on for the next table: an article's table.
+        self.table_rows = self.integer("table_rows", 0)
+        self.table_gap = self.integer("table_gap", 2)
+        # After the core, a block of at least list_rows lines without a blank line between them, of
+        # one indentation and without furniture labels, is the article's own list (tour dates) and
+        # stays as a table does, but ends the chain (0: off).
+        self.list_rows = self.integer("list_rows", 0)
 
     def line_regexes(self):
         pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH),
@@ -118,7 +136,7 @@ class HeuristicRule(Rule):
         return not line.is_prose and line.n_words <= self.max_words
 
     def _outside_core(self, doc):
-        teaser = (self.teaser_units, self.teaser_max_words) if self.teaser_units else None
+        teaser = (self.teaser_units, self.teaser_max_words, self.glued_run) if self.teaser_units else None
         core = doc.core_excluding(self.not_core, self.evidence if self.boundary_cost else None, self.boundary_cost,
                                   teaser)
         if core is None:
@@ -158,6 +176,10 @@ class HeuristicRule(Rule):
         # text is a whole page, so its tail is page furniture too (and the other way round).
         page_marks = sum(1 for line in (*head, *tail) if mark(line))
         teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
+        furniture = (marked or set()) | end_lines
+        tables = self._tables_near(doc, core, furniture) if self.table_rows or self.list_rows else set()
+        head = [line for line in head if line.index not in tables]
+        tail = [line for line in tail if line.index not in tables]
         for name, side in (("head", head), ("tail", tail)):
             if self.side not in (name, "both"):
                 continue
@@ -186,6 +208,48 @@ class HeuristicRule(Rule):
                 elif name == "tail" and line.index < marks[0]:
                     continue
                 yield self._span(doc, line.index, line.index, reason)
+
+    def _tables_near(self, doc, core, furniture) -> set[int]:
+        """Indexes of the lines of the tables next to the core (see table_gap) or running into it, and
+        the lines between; after the core, lists (see list_rows) too."""
+        kept: set[int] = set()
+        lines = doc.lines
+        tables = doc.tables(self.table_rows) if self.table_rows else []
+        after = tables
+        tables_set = set(tables)
+        if self.list_rows:
+            after = sorted(set(tables) | set(self._lists(lines, core, furniture)))
+        for step, ordered in ((1, after), (-1, tables[::-1])):
+            reach = core[1] if step > 0 else core[0]
+            for first, last in ordered:
+                near, far = (first, last) if step > 0 else (last, first)
+                if (far - reach) * step <= 0:
+                    continue  # inside the core or on its other side
+                if (near - reach) * step > 0:
+                    between = range(reach + step, near, step)
+                    if (sum(1 for index in between if lines[index].plain) > self.table_gap
+                            or any(index in furniture for index in between)):
+                        break
+                kept.update(range(min(reach, far), max(reach, far) + 1))
+                reach = far
+                if (first, last) not in tables_set:
+                    break  # a list ends the article: what follows it is the page's again
+        kept.difference_update(range(core[0], core[1] + 1))
+        return kept
+
+    def _lists(self, lines, core, furniture):
+        """(first, last) of each block of at least list_rows successive content lines (no blank line
+        between) after the core that holds no furniture label nor article-end heading."""
+        block: list = []
+        for line in [*lines[core[1] + 1:], None]:
+            if line is not None and not line.is_blank:
+                block.append(line)
+                continue
+            # One indentation throughout: a menu's or a thread's nested items are no flat list.
+            if (len(block) >= self.list_rows and not any(item.index in furniture for item in block)
+                    and len({_indent(item.text) for item in block}) == 1):
+                yield block[0].index, block[-1].index
+            block = []
 
     def _menu_blocks(self, side, mark):
         """Indexes of the lines in runs of at least min_lines successive content lines of at most
