@@ -6,6 +6,7 @@ document costs one pass of feature extraction whatever the size of the rule pack
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, islice
@@ -249,18 +250,32 @@ class Document:
         them: "...Death Of Student-AthleteA 24-year-old woman was...". The glue is a word run into a
         capitalised one after at least GLUED_MIN_HEADLINE_WORDS words, with a sentence after it; a glued
         pair the page prints again (a brand written in camel case) is no glue."""
+        counts = self._joint_counts
+        glued = [line.index for line in self.lines if line.is_prose and _glued(line.plain, counts)]
         found: list[int] = []
         run: list[int] = []
-        text = self.text
-        for line in [*self.lines, None]:
-            if line is not None and line.is_prose and (not run or run[-1] == line.index - 1):
-                if _glued(line.plain, text):
-                    run.append(line.index)
-                    continue
+        for index in [*glued, None]:
+            if run and index == run[-1] + 1:
+                run.append(index)
+                continue
             if len(run) >= min_run:
                 found.extend(run)
-            run = [line.index] if line is not None and line.is_prose and _glued(line.plain, text) else []
+            run = [index] if index is not None else []
         return found
+
+    @cached_property
+    def _joint_counts(self) -> Counter:
+        """How often the page prints each word up to a capital run into it ("Student-AthleteA",
+        "LinkedI"), counted in one pass over the lines: counting each glued pair in the whole text
+        would cost a pass per line on a long document."""
+        counts: Counter = Counter()
+        for line in self.lines:
+            plain = line.plain
+            for joint in _JOINT.finditer(plain):
+                end = joint.end()
+                word = plain[max(end - _MAX_JOINED_CHARS, 0):end].rsplit(" ", 1)[-1]
+                counts[word.lstrip(_OPENERS)] += 1
+        return counts
 
     def _find_teaser_summaries(self, min_units: int, max_words: int) -> list[int]:
         content = [line for line in self.lines if not line.is_blank]
@@ -342,14 +357,21 @@ GLUED_MIN_HEADLINE_WORDS = 3
 GLUED_MIN_SUMMARY_WORDS = 5
 
 
-def _glued(plain: str, text: str) -> bool:
+# Any lower-case letter or digit (with a closing mark) run into a capital, and how far back a word
+# up to one is read: a longer run is no word.
+_JOINT = re.compile(r"(?:[^\W\d_A-ZÀ-ÖØ-Þ]|\d)[?!’”\"')]?[A-ZÀ-ÖØ-Þ]")
+_MAX_JOINED_CHARS = 100
+_OPENERS = "([{\"'“‘«„*_"
+
+
+def _glued(plain: str, joint_counts: Counter) -> bool:
     for match in _GLUE.finditer(plain):
         cut = match.start(1)
         head = plain[:cut]
         if len(head.split()) < GLUED_MIN_HEADLINE_WORDS or len(plain[cut:].split()) < GLUED_MIN_SUMMARY_WORDS:
             continue
-        pair = plain[head.rfind(" ") + 1:cut + 1]  # "AthleteA", "LinkedI"
-        if text.count(pair) == 1:
+        pair = plain[head.rfind(" ") + 1:cut + 1].lstrip(_OPENERS)  # "AthleteA", "LinkedI"
+        if joint_counts[pair] == 1:
             return True
     return False
 
