@@ -58,6 +58,13 @@ def _unpack(example) -> tuple[str, str | None]:
     return str(example), None
 
 
+def _placed(rule: Rule, example) -> tuple[str, str, int]:
+    """(snippet, the text it is placed in, where the snippet starts there)."""
+    snippet, article = _unpack(example)
+    text = _compose(rule, snippet, article)
+    return snippet, text, text.rindex(snippet) if article is not None else text.index(snippet)
+
+
 def check_examples(rule: Rule) -> list[ExampleFailure]:
     """Every failing example of one rule (an empty list when all pass)."""
     if rule.meta.kind in ("selector", "teaser-list", "hover-card"):  # HTML snippets, run on a page
@@ -70,9 +77,7 @@ def check_examples(rule: Rule) -> list[ExampleFailure]:
     alone = RuleSet((rule,), "examples")
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
         for example in examples:
-            snippet, article = _unpack(example)
-            text = _compose(rule, snippet, article)
-            snippet_start = text.rindex(snippet) if article is not None else text.index(snippet)
+            snippet, text, snippet_start = _placed(rule, example)
             snippet_end = snippet_start + len(snippet)
             # A site-scoped rule only runs on its site: test it there.
             removed = clean(text, rules=alone, site=rule.meta.sites[0] if rule.meta.sites else None).removals
@@ -101,9 +106,7 @@ def _check_protect_examples(rule: Rule) -> list[ExampleFailure]:
     failures = []
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
         for example in examples:
-            snippet, article = _unpack(example)
-            text = _compose(rule, snippet, article)
-            snippet_start = text.rindex(snippet) if article is not None else text.index(snippet)
+            snippet, text, snippet_start = _placed(rule, example)
             doc = Document(text, {})
             attach(doc, matcher_for([rule]))
             line_starts = [line.start for line in doc.lines]

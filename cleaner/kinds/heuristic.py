@@ -215,10 +215,8 @@ class HeuristicRule(Rule):
         kept: set[int] = set()
         lines = doc.lines
         tables = doc.tables(self.table_rows) if self.table_rows else []
-        after = tables
         tables_set = set(tables)
-        if self.list_rows:
-            after = sorted(set(tables) | set(self._lists(lines, core, furniture)))
+        after = sorted(tables_set | set(self._lists(lines, core, furniture))) if self.list_rows else tables
         for step, ordered in ((1, after), (-1, tables[::-1])):
             reach = core[1] if step > 0 else core[0]
             for first, last in ordered:
