@@ -73,6 +73,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def word_matches(text: str):
+    """The word tokens of words(), as an iterator of matches (to count a few without listing all)."""
+    return _WORD.finditer(text)
+
+
 class Line(NamedTuple):
     """One line and its features. A named tuple, not a dataclass: documents make millions of them,
     and a tuple is built several times faster."""
@@ -250,18 +255,13 @@ class Document:
         them: "...Death Of Student-AthleteA 24-year-old woman was...". The glue is a word run into a
         capitalised one after at least GLUED_MIN_HEADLINE_WORDS words, with a sentence after it; a glued
         pair the page prints again (a brand written in camel case) is no glue."""
+        # Lines with a glue that passes every check but the page count first: most pages have no run
+        # of them, and then the page-wide count (a regex over every line) is not needed.
+        candidates = [line for line in self.lines if line.is_prose and _glued(line.plain, None)]
+        if not _runs([line.index for line in candidates], min_run):
+            return []
         counts = self._joint_counts
-        glued = [line.index for line in self.lines if line.is_prose and _glued(line.plain, counts)]
-        found: list[int] = []
-        run: list[int] = []
-        for index in [*glued, None]:
-            if run and index == run[-1] + 1:
-                run.append(index)
-                continue
-            if len(run) >= min_run:
-                found.extend(run)
-            run = [index] if index is not None else []
-        return found
+        return _runs([line.index for line in candidates if _glued(line.plain, counts)], min_run)
 
     @cached_property
     def _joint_counts(self) -> Counter:
@@ -364,16 +364,34 @@ _MAX_JOINED_CHARS = 100
 _OPENERS = "([{\"'“‘«„*_"
 
 
-def _glued(plain: str, joint_counts: Counter) -> bool:
+def _glued(plain: str, joint_counts: Counter | None) -> bool:
+    """Whether the line holds a headline glued to its summary; with `joint_counts` None, whether it
+    would if the page printed the glued pair only there."""
     for match in _GLUE.finditer(plain):
         cut = match.start(1)
         head = plain[:cut]
         if len(head.split()) < GLUED_MIN_HEADLINE_WORDS or len(plain[cut:].split()) < GLUED_MIN_SUMMARY_WORDS:
             continue
+        if joint_counts is None:
+            return True
         pair = plain[head.rfind(" ") + 1:cut + 1].lstrip(_OPENERS)  # "AthleteA", "LinkedI"
         if joint_counts[pair] == 1:
             return True
     return False
+
+
+def _runs(indexes: list[int], min_run: int) -> list[int]:
+    """The indexes (ascending) in runs of at least `min_run` successive ones."""
+    found: list[int] = []
+    run: list[int] = []
+    for index in [*indexes, None]:
+        if run and index == run[-1] + 1:
+            run.append(index)
+            continue
+        if len(run) >= min_run:
+            found.extend(run)
+        run = [index] if index is not None else []
+    return found
 
 
 # A table row: two cells at least, two or more spaces apart.
