@@ -207,10 +207,24 @@ class Document:
         """First and last line index of each table as a plain-text renderer lays one out: at least
         `min_rows` successive lines of cells two or more spaces apart, with a letter in each (a calendar
         widget's rows of day numbers are no table of an article), and a gutter, a column of spaces
-        between cells, through every row (the columns line up)."""
+        between cells, through every row (the columns line up). Or as Markdown writes one (an
+        extractor's output: "| 125 g | flour |"): successive rows of two cells or more between bars,
+        at least `min_rows` of them with a letter (its "|---|---|" rules are rows of the table too)."""
         if min_rows not in self._tables:
-            self._tables[min_rows] = self._find_tables(min_rows)
+            self._tables[min_rows] = sorted(self._find_tables(min_rows) + self._pipe_tables(min_rows))
         return list(self._tables[min_rows])
+
+    def _pipe_tables(self, min_rows: int) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        run: list[Line] = []
+        for line in [*self.lines, None]:
+            if line is not None and _pipe_row(line.text.strip()):
+                run.append(line)
+                continue
+            if sum(1 for row in run if _LETTER.search(row.text)) >= min_rows:
+                found.append((run[0].index, run[-1].index))
+            run = []
+        return found
 
     def _find_tables(self, min_rows: int) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
@@ -392,6 +406,11 @@ def _runs(indexes: list[int], min_run: int) -> list[int]:
             found.extend(run)
         run = [index] if index is not None else []
     return found
+
+
+def _pipe_row(text: str) -> bool:
+    """A Markdown table row: two cells at least between bars, "| a | b |" (a rule "|---|---|" too)."""
+    return text.startswith("|") and text.endswith("|") and text.count("|") >= 3
 
 
 # A table row: two cells at least, two or more spaces apart.
