@@ -56,6 +56,13 @@ _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
 # is scanned instead of none being missed.
 _SENTINEL_ATOM = b"cleanersentinelatom"
 _SENTINEL = _SENTINEL_ATOM.decode()
+# The regexes are split over this many prefilters, each scanned in turn. RE2 reports every atom found, so
+# one literal scan's DFA states are the atoms being read times those already found: with all the pack's
+# atoms in one scan that product outgrew the DFA's fixed memory, which kept rebuilding its states (about
+# 0.25 s/MB on 1 KB documents, 10 times the cost of the same text read again). Four smaller scans cost
+# about a tenth of that (0.02 s/MB at 1 KB and 10 KB, best of 5 runs of the 2 MB sample); sixteen pay
+# more per call than they save.
+_PREFILTERS = 4
 
 
 class LineMatcher:
@@ -76,7 +83,7 @@ class LineMatcher:
             self._multi.append(multi)
             sources.append(regex.pattern if multi is None else multi.pattern)
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
-        self._filter, self._positions, self._always = _prefilter(sources)
+        self._filters, self._always = _prefilters(sources)
         self._rule_positions: dict[int, frozenset[int]] = {}
         # id(list of rules) -> (that list, [(index, positions) of its rules that need a match]); the
         # list is kept so that its id cannot be reused while cached.
@@ -95,14 +102,15 @@ class LineMatcher:
     def candidates(self, joined: bytes) -> frozenset[int] | None:
         """Positions of the regexes that may match somewhere in `joined` (the UTF-8 joined lines); None
         when the prefilter gave up, and every regex must be scanned."""
-        if self._filter is None:
+        if self._filters is None:
             return None
-        hits = self._filter.Match(joined + b"\n" + _SENTINEL_ATOM, True) or ()
-        positions = self._positions
-        found = {positions[hit] for hit in hits}
-        if -1 not in found:
-            return None
-        found.update(self._always)
+        data = joined + b"\n" + _SENTINEL_ATOM
+        found = set(self._always)
+        for prefilter, positions in self._filters:
+            hits = {positions[hit] for hit in prefilter.Match(data, True) or ()}
+            if -1 not in hits:
+                return None
+            found |= hits
         return frozenset(found)
 
     def lookup(self, regex, mode: str):
@@ -112,26 +120,28 @@ class LineMatcher:
         return None if position is None else (position, self._multi[position])
 
 
-def _prefilter(sources: list[str]):
-    """(FilteredRE2 of the regexes' sources, the position of each of its entries (-1: the sentinel),
-    the positions always scanned); (None, [], set()) when it cannot be built. A heavy regex is in it
-    too: it runs per line, but only in a document holding one of its atoms."""
-    found = re2.Filter()
-    positions: list[int] = []
+def _prefilters(sources: list[str]):
+    """([(FilteredRE2 of some of the regexes' sources, the position of each of its entries (-1: the
+    sentinel))], the positions always scanned); (None, set()) when they cannot be built. Source i goes
+    to prefilter i % _PREFILTERS. A heavy regex is in one too: it runs per line, but only in a document
+    holding one of its atoms."""
     always: set[int] = set()
+    filters = []
     try:
-        found.Add(_SENTINEL, RE2_OPTIONS)
-        positions.append(-1)
-        for position, source in enumerate(sources):
-            try:
-                found.Add(source, RE2_OPTIONS)
-                positions.append(position)
-            except re2.error:
-                always.add(position)
-        found.Compile()
+        for group in range(min(_PREFILTERS, len(sources)) or 1):
+            prefilter, positions = re2.Filter(), [-1]
+            prefilter.Add(_SENTINEL, RE2_OPTIONS)
+            for position in range(group, len(sources), _PREFILTERS):
+                try:
+                    prefilter.Add(sources[position], RE2_OPTIONS)
+                    positions.append(position)
+                except re2.error:
+                    always.add(position)
+            prefilter.Compile()
+            filters.append((prefilter, positions))
     except re2.error:
-        return None, [], set()
-    return found, positions, always
+        return None, set()
+    return filters, always
 
 
 _UNSET = object()

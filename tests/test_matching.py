@@ -69,7 +69,9 @@ def test_a_prefilter_that_gives_up_means_every_regex_is_scanned():
     doc = Document(TEXT)
     attach(doc, matcher)
     assert doc._matching.candidates is not None  # the working prefilter answers
-    matcher._filter = _GivenUp()
+    # One of the prefilters giving up is enough: the regexes it holds could match anywhere.
+    (_, positions), *others = matcher._filters
+    matcher._filters = [(_GivenUp(), positions), *others]
     doc = Document(TEXT)
     attach(doc, matcher)
     assert doc._matching.candidates is None
@@ -88,6 +90,20 @@ def test_the_prefilter_skips_regexes_whose_words_are_absent():
     assert share_at in doc._matching.candidates  # found whatever the case
     assert cookies_at not in doc._matching.candidates
 
+
+
+def test_every_prefilter_reports_its_regexes():
+    """The regexes are spread over several prefilters: those whose words occur are candidates,
+    whichever prefilter holds them, and the others are not."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+    regexes = [compile_regex(f"{word} .*") for word in words]
+    matcher = LineMatcher([(regex, "full") for regex in regexes])
+    assert len(matcher._filters) > 1, "the test needs the regexes spread over several prefilters"
+    doc = Document("Bravo team\n\nA line of prose.\n\nFOXTROT and GOLF club\n\nan india ink drawing\n")
+    attach(doc, matcher)
+    found = {words[matcher.lookup(regex, "full")[0]] for regex in regexes
+             if matcher.lookup(regex, "full")[0] in doc._matching.candidates}
+    assert found == {"bravo", "foxtrot", "golf", "india"}
 
 
 def test_a_heavy_regex_runs_per_line_only_where_its_words_occur(monkeypatch):
