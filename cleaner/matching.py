@@ -3,8 +3,8 @@
 Calling a regex once per line and rule costs a Python-to-RE2 round trip each time, which is most of the
 cleaning time. Instead the lines' plain texts are joined with newlines and searched as one text:
 
-- a `LineMatcher` (built once per RuleSet, so once per process) holds every rule regex and a prefilter
-  of them all; one literal scan of the joined text tells which regexes can match at all in this
+- a `LineMatcher` (built once per RuleSet, so once per process) holds every rule regex and prefilters
+  of them; a few literal scans of the joined text tell which regexes can match at all in this
   document (most cannot);
 - only for those, one multiline scan finds the lines they match.
 
@@ -58,10 +58,9 @@ _SENTINEL_ATOM = b"cleanersentinelatom"
 _SENTINEL = _SENTINEL_ATOM.decode()
 # The regexes are split over this many prefilters, each scanned in turn. RE2 reports every atom found, so
 # one literal scan's DFA states are the atoms being read times those already found: with all the pack's
-# atoms in one scan that product outgrew the DFA's fixed memory, which kept rebuilding its states (about
-# 0.25 s/MB on 1 KB documents, 10 times the cost of the same text read again). Four smaller scans cost
-# about a tenth of that (0.02 s/MB at 1 KB and 10 KB, best of 5 runs of the 2 MB sample); sixteen pay
-# more per call than they save.
+# atoms in one scan that product outgrew the DFA's fixed memory, which kept rebuilding its states.
+# Scanning the same 2 MB of page texts again (best of 5 runs) took 0.24 s/MB in 1 KB documents with one
+# scan, 0.024 s/MB with four, 0.19 s/MB with sixteen (more calls than they save).
 _PREFILTERS = 4
 
 
