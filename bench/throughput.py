@@ -7,8 +7,10 @@ Builds a corpus in a temporary folder (never in the repository) by replicating t
 
 1. cleaner --jobs 1, cleaner --jobs 2 and the C4 line filter (one process reading every file, filtering
    its lines as bench/tools.py does, writing an output per file), alternating, --repeats times each:
-   median wall time, MB/s, docs/s;
-2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut);
+   median wall time, MB/s, docs/s, and the CPU time (user + system) of all the run's processes, which a
+   shared machine's changing load moves less than wall time;
+2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut), in
+   wall and CPU time;
 3. peak memory (max RSS of any process of the run) for 1,000 and for 20,000 files of 1 KB.
 
 Only page texts are used, never the gold standards.
@@ -73,10 +75,22 @@ def sized_corpus(folder: Path, texts: list[bytes], size: int, total: int) -> int
     return count
 
 
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
+# CPU seconds (user + system) of every finished child process so far: on a shared machine whose other
+# load comes and goes, a single process's CPU time moves less than its wall time.
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, list[float]] = {}  # command label -> CPU seconds of each run
+
+
+def timed(command: list[str], label: str | None = None) -> float:
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
+    if label:
+        CPU.setdefault(label, []).append(_children_cpu() - cpu)
     if done.returncode != 0:  # a failed document makes the figure meaningless: say so, loudly
         print(f"  WARNING: exit {done.returncode}: {' '.join(command[2:4])}: {done.stderr.strip()[-300:]}")
     return seconds
@@ -121,7 +135,7 @@ def speed(work: Path, texts: list[bytes], args) -> None:
     for repeat in range(args.repeats):
         for name, command in runs.items():  # alternating: load drifts hit every tool alike
             out = work / f"out-{repeat}-{len(times[name])}-{name.split()[-1]}"
-            times[name].append(timed(command(out)))
+            times[name].append(timed(command(out), name))
             shutil.rmtree(out, ignore_errors=True)
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, seconds in medians.items():
@@ -129,6 +143,10 @@ def speed(work: Path, texts: list[bytes], args) -> None:
               f"  (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
     c4, one, two = medians["C4QualityFilter lines"], medians["cleaner --jobs 1"], medians["cleaner --jobs 2"]
     print(f"  C4 / cleaner --jobs 1: {c4 / one:.2f}x (target >= 2)   jobs 1 / jobs 2: {one / two:.2f}x (target >= 1.6)")
+    cpu = {name: statistics.median(CPU[name]) for name in runs}
+    print(f"  CPU time (user + system, all processes): "
+          + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cpu.items())
+          + f"; C4 / cleaner --jobs 1: {cpu['C4QualityFilter lines'] / cpu['cleaner --jobs 1']:.2f}x")
     shutil.rmtree(corpus)
 
 
@@ -147,19 +165,23 @@ def main() -> None:
             speed(work, texts, args)
         if not args.skip_sizes:
             print("cost per MB by document size (cleaner --jobs 1, ~20 MB per size):")
-            costs = {}
+            costs, cpu_costs = {}, {}
             for label, doc_size in (("1 KB", 1_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("20 MB", 20_000_000)):
                 folder = work / f"size-{doc_size}"
                 count = sized_corpus(folder, texts, doc_size, 20_000_000)
                 mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
                 seconds = statistics.median(
-                    timed(CLEANER + ["clean", str(folder), "--out", str(work / f"o{doc_size}-{r}"), "--jobs", "1", *NO_LIMIT])
+                    timed(CLEANER + ["clean", str(folder), "--out", str(work / f"o{doc_size}-{r}"), "--jobs", "1", *NO_LIMIT],
+                          label)
                     for r in range(args.repeats)
                 )
                 costs[label] = seconds / mb
-                print(f"  {label:>6}: {count:6} files {mb:5.1f} MB  {seconds:6.2f} s  {seconds / mb * 1000:6.1f} ms/MB")
+                cpu_costs[label] = statistics.median(CPU[label]) / mb
+                print(f"  {label:>6}: {count:6} files {mb:5.1f} MB  {seconds:6.2f} s  {seconds / mb * 1000:6.1f} ms/MB"
+                      f"  (CPU {cpu_costs[label] * 1000:6.1f} ms/MB)")
                 shutil.rmtree(folder)
-            print(f"  max/min cost per MB: {max(costs.values()) / min(costs.values()):.2f}x (target <= 1.5)")
+            print(f"  max/min cost per MB: {max(costs.values()) / min(costs.values()):.2f}x (target <= 1.5); "
+                  f"in CPU time {max(cpu_costs.values()) / min(cpu_costs.values()):.2f}x")
 
         if not args.skip_memory:
             print("peak memory (max RSS of a process, cleaner --jobs 2, 1 KB files):")
