@@ -45,6 +45,7 @@ class Task:
 class Options:
     rule_paths: tuple[str, ...] = ()
     defaults: bool = True
+    disabled: tuple[str, ...] = ()  # rule ids left out (--disable)
     dry_run: bool = False
     text_field: str = "text"
     id_field: str = "id"
@@ -116,7 +117,7 @@ _worker_options: Options | None = None
 def init_worker(options: Options) -> None:
     global _worker_rules, _worker_options
     _worker_options = options
-    _worker_rules = load_rules(options.rule_paths, defaults=options.defaults)
+    _worker_rules = load_rules(options.rule_paths, defaults=options.defaults, disable=options.disabled)
     # Compile the one-pass matcher now (most of a second for the full pack), not inside the first
     # document's time limit, where it made that document time out.
     matcher_for(_worker_rules.for_site(None))
@@ -181,7 +182,7 @@ def run(
     of files. With `previous` (the last run's report), an input whose output is newer than it and
     was made with the same rules is not cleaned again: its records are copied from that report.
     """
-    current = Incremental(previous, load_rules(options.rule_paths, defaults=options.defaults).hash) if previous else None
+    current = Incremental(previous, load_rules(options.rule_paths, defaults=options.defaults, disable=options.disabled).hash) if previous else None
     tasks = _skip_current(tasks, current) if current else tasks
     try:
         if scheduler:

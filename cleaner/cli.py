@@ -32,6 +32,7 @@ app.add_typer(rules_app, name="rules")
 
 RulesOption = typer.Option(None, "--rules", help="A rule file or folder (repeatable), added to the shipped pack.")
 NoDefaultsOption = typer.Option(False, "--no-default-rules", help="Use only the --rules files, not the shipped pack.")
+DisableOption = typer.Option(None, "--disable", metavar="RULE-ID", help="Leave out this rule (repeatable), e.g. one that misfires on your pages.")
 
 
 def fail(message: str) -> None:
@@ -40,9 +41,9 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _load(rules: Optional[List[Path]], no_default_rules: bool):
+def _load(rules: Optional[List[Path]], no_default_rules: bool, disable: Optional[List[str]] = None):
     try:
-        return load_rules(rules or [], defaults=not no_default_rules)
+        return load_rules(rules or [], defaults=not no_default_rules, disable=disable or [])
     except CleanerError as exc:
         fail(str(exc))
 
@@ -53,6 +54,7 @@ def clean_command(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (report.jsonl goes there too)."),
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,
+    disable: Optional[List[str]] = DisableOption,
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes [default: all cores]."),
     report: Optional[Path] = typer.Option(None, "--report", help="Report file [default: OUT/report.jsonl]; - for stderr."),
     audit: Optional[Path] = typer.Option(None, "--audit", help="Also write an HTML audit page of every removal."),
@@ -73,13 +75,14 @@ def clean_command(
     Examples:
       cleaner clean scraped/ --out clean/
       cleaner clean pages/ extra.txt --out clean/ --rules my-rules/ --jobs 4
+      cleaner clean scraped/ --out clean/ --disable footer-link --disable tag-label
       cat page.txt | cleaner clean - > page.clean.txt
       cleaner clean - --format html --report - < page.html
       cleaner clean scraped/ --out clean/ --audit audit.html
       cleaner clean crawl.jsonl --out clean/ --text-field content --id-field url
       cleaner clean scraped/ --out clean/ --scheduler tcp://scheduler:8786
     """
-    ruleset = _load(rules, no_default_rules)
+    ruleset = _load(rules, no_default_rules, disable)
     if guardrail not in GUARD_MODES:
         fail(f"--guardrail must be one of {', '.join(GUARD_MODES)}, got {guardrail!r}")
     guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
@@ -97,7 +100,8 @@ def clean_command(
         if path.is_dir() and path.resolve() == out.resolve():
             fail(f"--out {out} is the input folder itself: outputs would overwrite inputs")
     options = Options(
-        rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, dry_run=dry_run, guardrail=guard,
+        rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, disabled=tuple(disable or []),
+        dry_run=dry_run, guardrail=guard,
         text_field=text_field, id_field=id_field, timeout=timeout,
     )
     report_path = report or out / "report.jsonl"
@@ -178,14 +182,17 @@ def _clean_stdin(
 
 
 @rules_app.command("list")
-def rules_list(rules: Optional[List[Path]] = RulesOption, no_default_rules: bool = NoDefaultsOption) -> None:
+def rules_list(
+    rules: Optional[List[Path]] = RulesOption, no_default_rules: bool = NoDefaultsOption, disable: Optional[List[str]] = DisableOption
+) -> None:
     """List the rules: id, kind, file, description.
 
     \b
-    Example:
+    Examples:
       cleaner rules list --rules my-rules/
+      cleaner rules list --disable footer-link     # what clean --disable footer-link runs
     """
-    for rule in _load(rules, no_default_rules):
+    for rule in _load(rules, no_default_rules, disable):
         meta = rule.meta
         typer.echo(f"{meta.id:<34} {meta.kind:<10} {meta.file:<34} {meta.description}")
 
@@ -284,6 +291,7 @@ def explain_command(
     file: Path = typer.Argument(..., help="A text, Markdown, HTML or JSONL file (gzipped or not)."),
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,
+    disable: Optional[List[str]] = DisableOption,
     site: Optional[str] = typer.Option(None, "--site", help="The page's site, for rules scoped with sites: [default: from the path]."),
     no_color: bool = typer.Option(False, "--no-color", help="Plain [-removed-]{rule} markers instead of colours."),
 ) -> None:
@@ -296,7 +304,7 @@ def explain_command(
     """
     from .explain import explain_file
 
-    ruleset = _load(rules, no_default_rules)
+    ruleset = _load(rules, no_default_rules, disable)
     if not file.is_file():
         fail(f"{file}: no such file")
     colour = not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ

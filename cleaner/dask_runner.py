@@ -19,14 +19,14 @@ IN_FLIGHT_PER_THREAD = 2
 
 
 @lru_cache(maxsize=4)
-def _rules(rule_paths: tuple[str, ...], defaults: bool) -> RuleSet:
+def _rules(rule_paths: tuple[str, ...], defaults: bool, disabled: tuple[str, ...] = ()) -> RuleSet:
     """Compiled once per worker process (and per rule set), not per task."""
-    return load_rules(rule_paths, defaults=defaults)
+    return load_rules(rule_paths, defaults=defaults, disable=disabled)
 
 
 def clean_chunk(tasks: list[Task], options: Options) -> list[list[dict]]:
     """Runs on a Dask worker: the records of each task, outputs written as in a local run."""
-    rules = _rules(options.rule_paths, options.defaults)
+    rules = _rules(options.rule_paths, options.defaults, options.disabled)
     return [process_with_limit(task, rules, options) for task in tasks]
 
 

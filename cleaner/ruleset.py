@@ -104,8 +104,9 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True) -> RuleSet:
-    """The shipped pack (unless defaults=False) followed by the rules in `paths`.
+def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True, disable: Iterable[str] = ()) -> RuleSet:
+    """The shipped pack (unless defaults=False) followed by the rules in `paths`, less the rules whose
+    ids are in `disable` (a rule that misfires on one's own pages, without copying the pack).
 
     The same files with the same contents give the same RuleSet object, built once per process: the CLI,
     the batch and each worker all ask for it (a forked worker inherits it), and building it compiles
@@ -115,10 +116,11 @@ def load_rules(paths: Iterable[str | Path] = (), defaults: bool = True) -> RuleS
         paths.insert(0, shipped_rules_dir())
     files = rule_files(paths)
     contents = [_read_bytes(file) for file in files]
-    key = tuple(zip(map(str, files), contents))
+    disabled = tuple(sorted(set(disable)))
+    key = (tuple(zip(map(str, files), contents)), disabled)
     if key not in _LOADED:
         _LOADED.clear()  # one rule set is the usual case; keep memory flat when tests load many
-        _LOADED[key] = _build(files, contents)
+        _LOADED[key] = _build(files, contents, disabled)
     return _LOADED[key]
 
 
@@ -132,7 +134,7 @@ def _read_bytes(file: Path) -> bytes | None:
         return None  # _read_specs reads it again and reports why, with the file's label
 
 
-def _build(files: list[Path], contents: list[bytes | None]) -> RuleSet:
+def _build(files: list[Path], contents: list[bytes | None], disabled: tuple[str, ...] = ()) -> RuleSet:
     rules: list[Rule] = []
     origin: dict[str, str] = {}
     digest = hashlib.sha256(__version__.encode())
@@ -143,8 +145,14 @@ def _build(files: list[Path], contents: list[bytes | None]) -> RuleSet:
             if rule.meta.id in origin:
                 raise RuleError(label, rule.meta.id, f"duplicate id: also defined in {origin[rule.meta.id]}")
             origin[rule.meta.id] = label
+            if rule.meta.id in disabled:
+                continue  # checked like the others (a bad file is still an error), then left out
             rules.append(rule)
+            # Only the rules that run count, so disabling one changes the hash and reruns redo the work.
             digest.update(json.dumps(rule.meta.spec, sort_keys=True, default=str).encode())
+    unknown = [rule_id for rule_id in disabled if rule_id not in origin]
+    if unknown:
+        raise RuleError("--disable", unknown[0], "no such rule in the loaded files (`cleaner rules list` shows the ids)")
     return RuleSet(tuple(rules), digest.hexdigest()[:16])
 
 

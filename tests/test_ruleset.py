@@ -117,3 +117,39 @@ def test_the_same_rule_files_load_once_and_a_changed_file_loads_again(tmp_path):
     second = cleaner.load_rules([path], defaults=False)
     assert second is not first
     assert cleaner.clean("Share that\n\nThe article.\n", rules=second).text == "The article.\n"
+
+
+ARTICLE_WITH_FOOTER = (
+    "Bridge closes for repairs\n\nThe old river bridge will close for six weeks from Monday while engineers "
+    "replace its worn bearings, the council said on Friday.\n\nBuses will take a detour through the industrial "
+    "estate, and a temporary footbridge will open next to the railway station.\n\nPrivacy Policy\n"
+)
+
+
+def test_a_disabled_rule_is_left_out_and_changes_the_hash():
+    full = cleaner.load_rules()
+    without = cleaner.load_rules(disable=["footer-link"])
+    assert "footer-link" not in [r.meta.id for r in without]
+    assert len(without) == len(full) - 1 and without.hash != full.hash
+    assert [r.rule for r in cleaner.clean(ARTICLE_WITH_FOOTER, rules=full).removals] == ["footer-link"]
+    assert cleaner.clean(ARTICLE_WITH_FOOTER, rules=without).removals == []
+
+
+def test_disabling_an_unknown_rule_is_an_error_naming_it():
+    with pytest.raises(RuleError) as caught:
+        cleaner.load_rules(disable=["footer-link", "no-such-rule"])
+    assert str(caught.value).startswith("--disable: rule no-such-rule: no such rule")
+
+
+def test_cli_disable_keeps_the_line_and_an_unknown_id_exits_2(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(ARTICLE_WITH_FOOTER, encoding="utf-8")
+    command = [sys.executable, "-m", "cleaner", "clean", str(page), "--out", str(tmp_path / "out")]
+    kept = subprocess.run([*command, "--disable", "footer-link"], capture_output=True, text=True)
+    assert kept.returncode == 0 and (tmp_path / "out" / "page.txt").read_text(encoding="utf-8").endswith("Privacy Policy\n")
+    wrong = subprocess.run([*command, "--force", "--disable", "footer-lnk"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and wrong.stderr.strip() == (
+        "Error: --disable: rule footer-lnk: no such rule in the loaded files (`cleaner rules list` shows the ids)"
+    )
+    again = subprocess.run(command, capture_output=True, text=True)  # the full pack: a new hash, so redone
+    assert again.returncode == 0 and not (tmp_path / "out" / "page.txt").read_text(encoding="utf-8").endswith("Policy\n")
