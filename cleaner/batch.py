@@ -5,6 +5,7 @@ only ever read; outputs are written to a temporary file and renamed into place.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -453,16 +454,26 @@ def write_atomic(path: Path, text: str) -> None:
     if folder != _last_folder:
         folder.mkdir(parents=True, exist_ok=True)
         _last_folder = folder
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Plain strings and os-level calls: a Path and a buffered file object per output were a fifth of
+    # what writing a 1 KB output cost in Python.
+    temporary = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
     try:
         try:
-            handle = open(temporary, "wb")
+            handle = os.open(temporary, _CREATE, 0o666)
         except FileNotFoundError:  # the folder went away since it was made: make it again
             folder.mkdir(parents=True, exist_ok=True)
-            handle = open(temporary, "wb")
-        with handle:
-            handle.write(data)
+            handle = os.open(temporary, _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
         os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
