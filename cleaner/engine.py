@@ -38,6 +38,8 @@ def clean(
     removals = _removals(doc, active)
     output, segments = _render(doc, removals)
     seen, last = text, doc
+    if not removals and _same_lines(doc, output):
+        seen = output  # only line breaks changed (\r\n, final blank lines): a pass would find nothing again
     for _ in range(MAX_PASSES - 1):
         if output == seen:
             break  # the last pass already ran on exactly this text
@@ -56,6 +58,21 @@ def clean(
         if guardrail.mode == "keep":
             output, removals, guard = render(doc, []), [], f"kept whole: {guard}"
     return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard)
+
+
+def _same_lines(doc: Document, output: str) -> bool:
+    """Whether `output` holds exactly `doc`'s lines, less empty lines at its end. The rules see lines
+    (their text and features, their order), never the breaks between them, and offsets only to make
+    spans: a pass over such an output finds what the pass over `doc` found. An empty line after the
+    last content is nothing to any of them: every walk over lines skips blank ones or stops at them as
+    at the end, a regex that matches one is used only for lines with text, and a span on it is empty.
+    The output has no \r, so it splits as the Document would split it."""
+    lines = doc.lines
+    texts = output.split("\n")
+    texts.pop()  # the output ends with a newline (or is empty, and then it is not doc's lines)
+    if not texts or len(texts) > len(lines):
+        return False
+    return all(line.text == t for line, t in zip(lines, texts)) and all(not line.text for line in lines[len(texts):])
 
 
 def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:

@@ -21,7 +21,7 @@ def input_format(path: PurePath) -> str | None:
 
 
 def is_gzipped(path: PurePath) -> bool:
-    return path.suffix.lower() == ".gz"
+    return _suffix(path.name).lower() == ".gz"
 
 
 def output_name(path: PurePath) -> str:
@@ -34,4 +34,10 @@ def output_name(path: PurePath) -> str:
 
 def _inner_suffix(path: PurePath) -> str:
     name = path.name[:-3] if is_gzipped(path) else path.name
-    return PurePath(name).suffix.lower()
+    return _suffix(name).lower()
+
+
+def _suffix(name: str) -> str:
+    """PurePath(name).suffix, without building a path: a batch asks it several times per file."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
