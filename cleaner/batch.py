@@ -54,6 +54,10 @@ class Options:
     timeout: float = 30.0  # seconds per document; 0: no limit
     guardrail: Guardrail = Guardrail()
 
+    def ruleset(self) -> RuleSet:
+        """The rules these options name (load_rules builds them once per process)."""
+        return load_rules(self.rule_paths, defaults=self.defaults, disable=self.disabled)
+
 
 def site_from_path(relative: Path) -> str | None:
     """A folder named like a host (example.com/...) tells which site a file came from."""
@@ -138,7 +142,7 @@ _worker_options: Options | None = None
 def init_worker(options: Options) -> None:
     global _worker_rules, _worker_options
     _worker_options = options
-    _worker_rules = load_rules(options.rule_paths, defaults=options.defaults, disable=options.disabled)
+    _worker_rules = options.ruleset()
     # Compile the one-pass matcher now (most of a second for the full pack), not inside the first
     # document's time limit, where it made that document time out.
     matcher_for(_worker_rules.for_site(None))
@@ -203,7 +207,7 @@ def run(
     of files. With `previous` (the last run's report), an input whose output is newer than it and
     was made with the same rules is not cleaned again: its records are copied from that report.
     """
-    current = Incremental(previous, load_rules(options.rule_paths, defaults=options.defaults, disable=options.disabled).hash) if previous else None
+    current = Incremental(previous, options.ruleset().hash) if previous else None
     tasks = _skip_current(tasks, current) if current else tasks
     try:
         if scheduler:
