@@ -241,6 +241,34 @@ def test_a_related_box_early_in_the_article_does_not_cut_it():
     result = run(text, heuristic(**END))
     assert all(paragraph in result.text for paragraph in PARAGRAPHS)
 
+INLINE_BOX = dict(END, inline_box=5)
+BOX = ["Related posts", "* Harbour reopens after storm repairs", "* Library extends its opening hours",
+       "* Mayor opens the new bus station"]
+# Long enough for the max-sum core to reach it across the box, short of a third of the article's prose.
+LAST_PARAGRAPH = ("Work on the first lanes is due to start near the station in September, the transport officer "
+                  "added after the vote.")
+
+
+def test_a_related_box_before_the_articles_last_paragraph_does_not_cut_it():
+    text = page(TITLE, *PARAGRAPHS, PARAGRAPHS[0].replace("Tuesday", "Monday"), "\n".join(BOX), LAST_PARAGRAPH, *MENU)
+    assert LAST_PARAGRAPH not in run(text, heuristic(**END)).text  # the 2/3 share alone cuts before the box
+    result = run(text, heuristic(**INLINE_BOX))
+    assert LAST_PARAGRAPH in result.text and all(paragraph in result.text for paragraph in PARAGRAPHS)
+    assert not any(item in result.text for item in MENU)
+    # More headlines than inline_box: a list after the article, not a box set into it.
+    assert LAST_PARAGRAPH not in run(text, heuristic(**dict(INLINE_BOX, inline_box=2))).text
+
+
+@pytest.mark.parametrize("box", [
+    BOX[:2],  # one headline: a teaser's headline and its summary, not a box of links
+    [BOX[0], BOX[1], "Newsletter", BOX[2]],  # a furniture label: the page's, not the article's
+    [BOX[0], "Harbour reopens after storm repairs", "By Jane Doe"],  # a teaser's headline and byline, no list
+])
+def test_what_is_no_inline_box_still_cuts_the_core(box):
+    text = page(TITLE, *PARAGRAPHS, PARAGRAPHS[0].replace("Tuesday", "Monday"), "\n".join(box), LAST_PARAGRAPH, *MENU)
+    assert LAST_PARAGRAPH not in run(text, heuristic(**INLINE_BOX)).text
+
+
 
 def test_a_boundary_cost_keeps_the_core_from_running_across_a_share_bar():
     teasers = [PARAGRAPHS[1].replace("Supporters", f"Readers of story {n}") for n in range(2)]

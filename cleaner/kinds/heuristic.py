@@ -19,6 +19,8 @@ in the middle of an article is a subheading far more often than junk.
 """
 from __future__ import annotations
 
+import re
+
 from ..document import BOUNDARY_MAX_WORDS, CORE_BASE_WORDS
 from ..matching import FULL, SEARCH, fullmatch_lines, search_lines
 from ..patterns import compile_alternation
@@ -37,6 +39,11 @@ _LINK_LIKE = compile_alternation([
 ])
 
 
+# A list item as text renderings of HTML write one ("* ", "- ", "• "): a box of links is a list, while a
+# teaser's headline and byline before its summary are not.
+_LIST_ITEM = re.compile(r"\s*[*\-•·▪+]\s+\S")
+
+
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
@@ -53,7 +60,7 @@ class HeuristicRule(Rule):
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
                 "teaser_max_words", "not_title", "weak_core", "weak_core_min_line",
                 "weak_core_max_words", "sparse_end_share", "sparse_window", "table_rows", "table_gap", "glued_run",
-                "list_rows")
+                "list_rows", "inline_box")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -93,6 +100,10 @@ class HeuristicRule(Rule):
         # sparse_end_share (unset: off).
         self.sparse_end_share = self.number("sparse_end_share", 0.0) if "sparse_end_share" in params else None
         self.sparse_window = self.integer("sparse_window", 12, minimum=2)
+        # An article-end heading followed, inside the core, by 2 to inline_box short list items and then
+        # only paragraphs to the core's end is a box of links set into the article ("Related stories"
+        # and three headlines between two paragraphs): it does not end the core (0: off).
+        self.inline_box = self.integer("inline_box", 0)
         # A teaser list (headline, one short summary, repeated teaser_units times; 0: off) is no part
         # of the core, and its summaries go with the furniture around it.
         self.teaser_units = self.integer("teaser_units", 0)
@@ -158,7 +169,7 @@ class HeuristicRule(Rule):
         def ends_article(line) -> bool:
             return line.n_words <= BOUNDARY_MAX_WORDS and line.index in end_lines
 
-        core = self._cut_at_article_end(lines, core, ends_article, comment_lines)
+        core = self._cut_at_article_end(lines, core, ends_article, comment_lines, (marked or set()) | end_lines)
         reason = (
             f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
             f"min_evidence={self.min_evidence})"
@@ -261,7 +272,7 @@ class HeuristicRule(Rule):
                 yield from (item.index for item in run)
             run = []
 
-    def _cut_at_article_end(self, lines, core, ends_article, comment_lines):
+    def _cut_at_article_end(self, lines, core, ends_article, comment_lines, furniture):
         if self.article_end is None and self.comment_end is None:
             return core
         # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
@@ -276,13 +287,29 @@ class HeuristicRule(Rule):
             share = self.comment_end_share if line.index in comment_lines else ARTICLE_END_MIN_SHARE
             if self.sparse_end_share is not None and ends_article(line) and self._sparse(content[position + 1:position + 1 + self.sparse_window]):
                 share = min(share, self.sparse_end_share)
-            if prose_words >= self.min_core_words and weight >= total * share and ends_article(line):
+            if (prose_words >= self.min_core_words and weight >= total * share and ends_article(line)
+                    and not (line.index not in comment_lines and self._inline_box(content[position + 1:], furniture))):
                 return core[0], last_content
             if line.is_prose:
                 prose_words += line.n_words
                 weight += _weight(line)
             last_content = line.index
         return core
+
+    def _inline_box(self, following, furniture) -> bool:
+        """Whether the core's content lines after a heading are a few short list items (a box's links,
+        no furniture label or heading among them), then paragraphs only: the article goes on after it."""
+        if not self.inline_box:
+            return False
+        links = 0
+        for line in following:
+            if line.is_prose:
+                break
+            if line.index in furniture or not _LIST_ITEM.match(line.text):
+                return False
+            links += 1
+        rest = following[links:]
+        return 2 <= links <= self.inline_box and bool(rest) and all(line.is_prose for line in rest)
 
     @staticmethod
     def _sparse(following) -> bool:
