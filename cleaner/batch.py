@@ -31,6 +31,7 @@ from .html import clean_html, import_extractor
 from .incremental import Incremental
 from .matching import matcher_for
 from .model import Result
+from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
 
 _HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -155,8 +156,10 @@ def work(task: Task) -> list[dict]:
     return process_with_limit(task, _worker_rules, _worker_options)
 
 
-def work_chunk(tasks: list[Task]) -> list[list[dict]]:
-    return [work(task) for task in tasks]
+def work_chunk(tasks: list[Task]) -> list[list[ReportRecord]]:
+    """Runs in a pool worker: the records of each task, which pickle as their report lines and summary
+    digests (ReportRecord), so their encoding and counting is done here, not in the parent."""
+    return [[ReportRecord(record) for record in work(task)] for task in tasks]
 
 
 class DocumentTimeout(BaseException):
@@ -201,7 +204,20 @@ def run(
     scheduler: str | None = None,
 ) -> Iterator[dict]:
     """Report records for every task, in input order, cleaning in `jobs` worker processes (or on the
-    Dask cluster at `scheduler`).
+    Dask cluster at `scheduler`). See run_reported()."""
+    for reported in run_reported(tasks, options, jobs, previous, scheduler):
+        yield reported.record
+
+
+def run_reported(
+    tasks: Iterable[Task | dict],
+    options: Options,
+    jobs: int = 1,
+    previous: Path | None = None,
+    scheduler: str | None = None,
+) -> Iterator[ReportRecord]:
+    """Report records for every task, in input order, cleaning in `jobs` worker processes (or on the
+    Dask cluster at `scheduler`); from worker processes they come already encoded and digested.
 
     Tasks are pulled from `tasks` only as workers free up, so memory stays flat whatever the number
     of files. With `previous` (the last run's report), an input whose output is newer than it and
@@ -213,16 +229,20 @@ def run(
         if scheduler:
             from .dask_runner import run_dask  # the [dask] extra is optional
 
-            yield from run_dask(tasks, options, scheduler)
+            yield from map(_reported, run_dask(tasks, options, scheduler))
         elif jobs <= 1:
             init_worker(options)
             for task in tasks:
-                yield from ([task] if isinstance(task, dict) else work(task))
+                yield from map(ReportRecord, [task] if isinstance(task, dict) else work(task))
         else:
             yield from _run_pool(tasks, options, jobs)
     finally:
         if current is not None:
             current.close()
+
+
+def _reported(record: dict | ReportRecord) -> ReportRecord:
+    return record if isinstance(record, ReportRecord) else ReportRecord(record)
 
 
 def _skip_current(tasks, current: "Incremental"):
@@ -273,7 +293,7 @@ def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:
         yield chunk
 
 
-def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iterator[dict]:
+def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iterator[ReportRecord]:
     """Chunks of tasks to a process pool, a bounded number in flight, records yielded in input order.
 
     A worker that dies (a segfault in an extractor, os._exit, the OOM killer) breaks the whole pool and
@@ -325,22 +345,22 @@ def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iter
             finished.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_order(chunk: list[Task | dict], future) -> Iterator[dict]:
+def _in_order(chunk: list[Task | dict], future) -> Iterator[ReportRecord]:
     results = iter(future.result() if future is not None else ())
     for task in chunk:
-        yield from ([task] if isinstance(task, dict) else next(results))
+        yield from ([ReportRecord(task)] if isinstance(task, dict) else next(results))
 
 
 def _isolated(task: Task | dict, pool: ProcessPoolExecutor, options: Options):
     """One task alone in `pool`: its records, and the pool to go on with (a new one if it broke)."""
     if isinstance(task, dict):
-        return [task], pool
+        return [ReportRecord(task)], pool
     try:
         return pool.submit(work_chunk, [task]).result()[0], pool
     except BrokenProcessPool:
         pool.shutdown(wait=True)
         error = "the worker process cleaning it died (a crash in native code, or killed)"
-        return [_record(task.source, task.output, "failed", error=error)], _new_pool(options, 1)
+        return [ReportRecord(_record(task.source, task.output, "failed", error=error))], _new_pool(options, 1)
 
 
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:

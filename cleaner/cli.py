@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .batch import Options, SchedulerError, plan, run
+from .batch import Options, SchedulerError, plan, run_reported
 from .progress import Progress
 from .decode import DecodeError, decode_bytes
 from .engine import clean
@@ -111,13 +111,13 @@ def clean_command(
     progress = Progress() if sys.stderr.isatty() else None
     auditor = _audit_writer(audit, ruleset)
     try:
-        records = run(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler)
+        records = run_reported(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler)
         with ReportWriter(report_path) as writer:
-            for record in records:
-                writer.write(record)
-                summary.add(record)
+            for reported in records:
+                writer.write_line(reported.line)
+                summary.merge(reported.digest)
                 if auditor is not None:
-                    auditor.add(record)
+                    auditor.add(reported.record)
                 if progress is not None:
                     progress.update(summary.documents, summary.chars_in)
     except SchedulerError as exc:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from .batch import CHUNK, Options, SchedulerError, Task, _chunks, _record, process_with_limit
+from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
 
 IN_FLIGHT_PER_THREAD = 2
@@ -24,13 +25,14 @@ def _rules(rule_paths: tuple[str, ...], defaults: bool, disabled: tuple[str, ...
     return load_rules(rule_paths, defaults=defaults, disable=disabled)
 
 
-def clean_chunk(tasks: list[Task], options: Options) -> list[list[dict]]:
-    """Runs on a Dask worker: the records of each task, outputs written as in a local run."""
+def clean_chunk(tasks: list[Task], options: Options) -> list[list[ReportRecord]]:
+    """Runs on a Dask worker: the records of each task, outputs written as in a local run; they travel
+    as report lines and summary digests (ReportRecord), as from a local pool's workers."""
     rules = _rules(options.rule_paths, options.defaults, options.disabled)
-    return [process_with_limit(task, rules, options) for task in tasks]
+    return [[ReportRecord(record) for record in process_with_limit(task, rules, options)] for task in tasks]
 
 
-def run_dask(tasks: Iterable[Task | dict], options: Options, address: str) -> Iterator[dict]:
+def run_dask(tasks: Iterable[Task | dict], options: Options, address: str) -> Iterator[dict | ReportRecord]:
     try:
         from distributed import Client
     except ImportError:

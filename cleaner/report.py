@@ -3,20 +3,52 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digest import Digest, digest_of
+
 STATUSES = ("cleaned", "unchanged", "guarded", "failed", "skipped")
 LISTED_DOCUMENTS = 20  # failed/skipped and guarded documents named in the summary
 TEXTS_PER_RULE = 2000
-_NUMBER = re.compile(r"[0-9]+")
 
 
-def _fold(text: str, limit: int = 120) -> str:
-    folded = _NUMBER.sub("#", " ".join(text.split()))
-    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+class ReportRecord:
+    """One report record in the forms its consumers need: the dict, its JSON line (report.jsonl) and its
+    Digest (the summary), each made at most once, from whichever form it was given.
+
+    It pickles as its line and digest only: a worker process sends those, so the parent of a parallel
+    batch neither unpickles the removals nor encodes or counts them again. `record` decodes the line
+    back when a consumer wants the dict (the audit page, run()'s callers).
+    """
+
+    __slots__ = ("_record", "_line", "_digest")
+
+    def __init__(self, record: dict | None = None, line: str | None = None, digest: Digest | None = None):
+        self._record, self._line, self._digest = record, line, digest
+
+    @property
+    def record(self) -> dict:
+        if self._record is None:
+            self._record = json.loads(self._line)
+        return self._record
+
+    @property
+    def line(self) -> str:
+        """The record's line in report.jsonl, without its newline."""
+        if self._line is None:
+            self._line = json.dumps(self._record, ensure_ascii=False)
+        return self._line
+
+    @property
+    def digest(self) -> Digest:
+        if self._digest is None:
+            self._digest = digest_of(self.record)
+        return self._digest
+
+    def __reduce__(self):
+        return ReportRecord, (None, self.line, self.digest)
 
 
 class ReportWriter:
@@ -31,6 +63,10 @@ class ReportWriter:
 
     def write(self, record: dict) -> None:
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def write_line(self, line: str) -> None:
+        """A record already encoded (ReportRecord.line)."""
+        self._handle.write(line + "\n")
 
     def close(self) -> None:
         self._handle.close()
@@ -59,29 +95,37 @@ class Summary:
     guarded: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, record: dict) -> None:
-        self.statuses[record["status"]] += 1
-        self.chars_in += record.get("chars_in", 0)
-        self.chars_out += record.get("chars_out", 0)
-        for rule in {r["rule"] for r in record.get("removals", [])}:
-            self.docs_by_rule[rule] += 1
-        for removal in record.get("removals", []):
-            self.removals_by_rule[removal["rule"]] += 1
-            self.chars_by_rule[removal["rule"]] += max(0, removal["end"] - removal["start"])
-            self.file_by_rule.setdefault(removal["rule"], removal.get("file", ""))
-            self._count_text(removal["rule"], removal.get("text", ""))
-        where = record["source"] + (f" (record {record['id']})" if "id" in record else "")
-        if record["status"] in ("failed", "skipped") and len(self.failures) < LISTED_DOCUMENTS:
-            self.failures.append((where, record.get("error", "")))
-        elif record["status"] == "guarded" and len(self.guarded) < LISTED_DOCUMENTS:
-            self.guarded.append((where, record.get("guard", "")))
+        self.merge(digest_of(record))
 
-    def _count_text(self, rule: str, text: str) -> None:
+    def merge(self, digest: Digest) -> None:
+        """Count one record by its digest: the same totals as counting its removals one by one."""
+        status = digest.status
+        self.statuses[status] += 1
+        self.chars_in += digest.chars_in
+        self.chars_out += digest.chars_out
+        for rule, tally in digest.rules.items():
+            self.docs_by_rule[rule] += 1
+            self.removals_by_rule[rule] += tally.removals
+            self.chars_by_rule[rule] += tally.chars
+            if rule not in self.file_by_rule:
+                self.file_by_rule[rule] = tally.file
+            self._count_texts(rule, tally.texts)
+        if status in ("failed", "skipped") and len(self.failures) < LISTED_DOCUMENTS:
+            self.failures.append((digest.where, digest.why))
+        elif status == "guarded" and len(self.guarded) < LISTED_DOCUMENTS:
+            self.guarded.append((digest.where, digest.why))
+
+    def _count_texts(self, rule: str, counted: dict[str, int]) -> None:
         """Removed strings per rule, numbers folded to # so counters and dates group; the distinct
-        strings kept per rule are capped, as a batch can remove millions of different ones."""
-        key = _fold(text)
-        texts = self.texts_by_rule.setdefault(rule, Counter())
-        if key in texts or len(texts) < TEXTS_PER_RULE:
-            texts[key] += 1
+        strings kept per rule are capped, as a batch can remove millions of different ones. A string
+        is kept or left by the state when it first comes, so adding a record's strings in the order
+        they first came counts exactly as adding its removals one by one."""
+        texts = self.texts_by_rule.get(rule)
+        if texts is None:
+            texts = self.texts_by_rule[rule] = Counter()
+        for key, times in counted.items():
+            if key in texts or len(texts) < TEXTS_PER_RULE:
+                texts[key] += times
 
     def top_texts(self, rule: str, n: int = 5) -> list[tuple[str, int]]:
         return self.texts_by_rule.get(rule, Counter()).most_common(n)

@@ -1,0 +1,72 @@
+"""Report records as workers send them: a JSON line and a summary digest, counted as the records were."""
+from __future__ import annotations
+
+import json
+import pickle
+
+from cleaner import report
+from cleaner.digest import digest_of, fold
+from cleaner.report import ReportRecord, Summary
+
+
+def removal(rule: str, text: str, start: int = 0, file: str = "rules/x.yaml") -> dict:
+    return {"rule": rule, "file": file, "start": start, "end": start + len(text), "line": 1, "text": text, "reason": "r"}
+
+
+def record(source: str, removals: list[dict], status: str = "cleaned", **extra) -> dict:
+    return {"source": source, "output": source + ".out", "status": status, **extra, "chars_in": 100,
+            "chars_out": 100 - sum(r["end"] - r["start"] for r in removals), "rules_hash": "h", "removals": removals}
+
+
+def one_by_one(records: list[dict]) -> Summary:
+    """The summary counted removal by removal, as before digests: the reference."""
+    summary = Summary()
+    for rec in records:
+        summary.statuses[rec["status"]] += 1
+        summary.chars_in += rec["chars_in"]
+        summary.chars_out += rec["chars_out"]
+        for rule in {r["rule"] for r in rec["removals"]}:
+            summary.docs_by_rule[rule] += 1
+        for r in rec["removals"]:
+            summary.removals_by_rule[r["rule"]] += 1
+            summary.chars_by_rule[r["rule"]] += max(0, r["end"] - r["start"])
+            summary.file_by_rule.setdefault(r["rule"], r["file"])
+            texts = summary.texts_by_rule.setdefault(r["rule"], report.Counter())
+            key = fold(r["text"])
+            if key in texts or len(texts) < report.TEXTS_PER_RULE:
+                texts[key] += 1
+        where = rec["source"] + (f" (record {rec['id']})" if "id" in rec else "")
+        if rec["status"] in ("failed", "skipped") and len(summary.failures) < report.LISTED_DOCUMENTS:
+            summary.failures.append((where, rec.get("error", "")))
+        elif rec["status"] == "guarded" and len(summary.guarded) < report.LISTED_DOCUMENTS:
+            summary.guarded.append((where, rec.get("guard", "")))
+    return summary
+
+
+def test_digests_count_exactly_as_removals_one_by_one_even_at_the_cap(monkeypatch):
+    monkeypatch.setattr(report, "TEXTS_PER_RULE", 3)  # the cap is reached inside a record
+    records = [
+        record("a.txt", [removal("menu", "Home 1"), removal("menu", "Home 2"), removal("ad", "Anzeige"),
+                         removal("menu", "News"), removal("menu", "Sport"), removal("menu", "News"), removal("menu", "Home 3")]),
+        record("b.txt", [removal("ad", "Anzeige"), removal("menu", "Sport"), removal("menu", "Weather"),
+                         removal("sel", "", start=-1, file="rules/html.yaml")]),
+        record("c.txt", [], status="failed", error="broken"),
+        record("d.jsonl", [removal("ad", "Ad  9")], status="guarded", guard="1 of 40 words left", id=7),
+    ]
+    merged = Summary()
+    for rec in records:
+        merged.merge(ReportRecord(rec).digest)
+    expected = one_by_one(records)
+    assert merged == expected
+    assert merged.render() == expected.render()
+    assert dict(merged.texts_by_rule["menu"]) == {"Home #": 3, "News": 2, "Sport": 2}  # Weather came too late
+    assert merged.guarded == [("d.jsonl (record 7)", "1 of 40 words left")]
+
+
+def test_a_report_record_pickles_as_its_line_and_digest_only():
+    rec = record("a.txt", [removal("menu", "Startseite ünd Menü")])
+    sent = pickle.loads(pickle.dumps(ReportRecord(rec)))
+    assert sent._record is None  # the removals travel once, inside the line
+    assert sent.line == json.dumps(rec, ensure_ascii=False)
+    assert sent.record == rec
+    assert sent.digest == digest_of(rec)
