@@ -148,12 +148,14 @@ def _clean_stdin(
 ) -> None:
     if input_format not in ("text", "html"):
         fail("--format must be text or html")
+    text = None  # the text the removals' offsets refer to, for --audit (HTML: extracted, not kept)
     try:
         data = sys.stdin.buffer.read()
         if input_format == "html":
             result = clean_html(data, rules=ruleset, guardrail=guardrail)
         else:
-            result = clean(decode_bytes(data), rules=ruleset, guardrail=guardrail)
+            text = decode_bytes(data)
+            result = clean(text, rules=ruleset, guardrail=guardrail)
     except DecodeError as exc:
         fail(f"stdin: {exc}")
     sys.stdout.write(result.text)

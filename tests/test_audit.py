@@ -141,6 +141,19 @@ def test_every_removal_of_the_batch_is_on_the_page(batch):
     assert Counter(tuple(d) for d in parsed.dels) == expected
 
 
+def test_stdin_audit_shows_the_removals_in_the_text(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    audit = tmp_path / "audit.html"
+    text = "Harbour reopens\n\nThe harbour reopened on Monday after months of repairs.\n\nSign up for our newsletter\n"
+    result = runner.invoke(app, ["clean", "-", "--rules", str(rules), "--no-default-rules", "--audit", str(audit)],
+                           input=text)
+    assert result.exit_code == 0, result.output
+    parsed = _Page()
+    parsed.feed(audit.read_text(encoding="utf-8"))
+    assert [tuple(d) for d in parsed.dels] == [("promo-line", "Sign up for our newsletter")]
+
+
 def test_rule_table_counts_hits_and_documents(batch):
     audit, report = batch
     parsed = _Page()
