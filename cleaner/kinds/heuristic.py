@@ -169,7 +169,8 @@ class HeuristicRule(Rule):
         def ends_article(line) -> bool:
             return line.n_words <= BOUNDARY_MAX_WORDS and line.index in end_lines
 
-        core = self._cut_at_article_end(lines, core, ends_article, comment_lines, (marked or set()) | end_lines)
+        furniture = (marked or set()) | end_lines
+        core = self._cut_at_article_end(lines, core, ends_article, comment_lines, furniture)
         reason = (
             f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
             f"min_evidence={self.min_evidence})"
@@ -187,7 +188,6 @@ class HeuristicRule(Rule):
         # text is a whole page, so its tail is page furniture too (and the other way round).
         page_marks = sum(1 for line in (*head, *tail) if mark(line))
         teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
-        furniture = (marked or set()) | end_lines
         tables = self._tables_near(doc, core, furniture) if self.table_rows or self.list_rows else set()
         head = [line for line in head if line.index not in tables]
         tail = [line for line in tail if line.index not in tables]
