@@ -263,9 +263,10 @@ IN_FLIGHT_PER_WORKER = 3
 # page of 1 KB. So a pool's workers are replaced after this many documents each: forked from the
 # parent, which holds the compiled rules, a fresh one starts in milliseconds, and a batch of millions
 # of files runs in the memory of a few hundred. Not under spawn, where it would compile the rules again.
-# With 1 KB pages and --jobs 2, a worker's peak RSS was 106 MB after its 500th page and up to 124 MB
-# after its 1,000th; renewing after 500 costs a fresh worker its warm automata twice as often (3-6%
-# more CPU on the benchmark corpus of 10 KB pages, wall time within 2 s of 36 s).
+# With 1 KB pages and --jobs 2, a cold worker's peak RSS was 106 MB after its 500th page and up to
+# 124 MB after its 1,000th; warmed, 141 and 146-152 MB. Each fresh worker starts from the automata states the parent built when it warmed
+# (_warm_matcher), so renewing often costs little: 4,000 pages of 1 KB took the same worker CPU time
+# renewing after 500 as after 1,000 documents (three alternating runs each).
 RENEW_AFTER = 500
 
 
@@ -282,7 +283,28 @@ def _new_pool(options: Options, jobs: int) -> ProcessPoolExecutor:
         # (a second or more of regex compilation per worker otherwise), and so does one that replaces
         # a worker that died.
         init_worker(options)
+        _warm_matcher()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker, initargs=(options,))
+
+
+_warmed = False
+
+
+def _warm_matcher() -> None:
+    """Build the line matcher's common automaton states once in this process, before workers are
+    forked from it, by scanning the rules' own examples (see LineMatcher.warm). A cold worker built
+    them on its first few hundred documents: half a second of CPU each, and 20 MB more memory by its
+    1,000th page, so a renewed worker paid it again. Warmed here (about 0.4 s, once per run), every
+    worker inherits them."""
+    global _warmed
+    if _warmed or _worker_rules is None:
+        return
+    _warmed = True
+    texts = [str(part) for rule in _worker_rules
+             for example in (*rule.meta.examples_remove, *rule.meta.examples_keep)
+             for part in ((example.get("text"), example.get("article")) if isinstance(example, dict) else (example,))
+             if part]
+    matcher_for(_worker_rules.for_site(None)).warm(texts)
 
 
 def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:

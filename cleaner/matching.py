@@ -112,6 +112,24 @@ class LineMatcher:
             found |= hits
         return frozenset(found)
 
+    def warm(self, texts: list[str]) -> None:
+        """Scan `texts` with the prefilters and, to its end, with every multiline regex, results
+        unused: RE2 builds DFA states lazily and keeps them, so this builds the states that text of
+        this kind needs now. Called in the parent before it forks workers, each of which then starts
+        with them instead of building its own (see batch._new_pool)."""
+        data = "\n".join(texts).encode("utf-8")
+        for start in range(0, len(texts), 20):  # prefilters read documents, not one long text
+            self.candidates("\n".join(texts[start:start + 20]).encode("utf-8"))
+        for multi in self._multi:
+            if multi is None:
+                continue
+            search, position = multi._regexp.Match, 0
+            while position <= len(data):
+                start, end = search(_UNANCHORED, data, position, len(data))[0]
+                if start < 0:
+                    break
+                position = end if end > start else end + 1
+
     def lookup(self, regex, mode: str):
         """(position among the matcher's regexes, multiline regex or None when run per line), or None
         for an unknown regex."""

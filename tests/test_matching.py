@@ -42,11 +42,17 @@ def test_same_lines_as_per_line_calls(pattern, with_matcher, slice_bytes, monkey
 
 
 @pytest.mark.parametrize("slice_bytes", [1 << 16, 50])
-def test_shipped_rules_match_as_per_line(slice_bytes, monkeypatch):
+@pytest.mark.parametrize("warmed", [False, True])
+def test_shipped_rules_match_as_per_line(slice_bytes, warmed, monkeypatch):
+    """Also after warm(), which scans other text with the same automata first (as a forked worker's
+    inherited matcher has)."""
     monkeypatch.setattr(cleaner.matching, "_SLICE", slice_bytes)
     rules = default_rules()
     doc = Document(TEXT * 3)
-    attach(doc, LineMatcher([pair for rule in rules for pair in rule.line_regexes()]))
+    matcher = LineMatcher([pair for rule in rules for pair in rule.line_regexes()])
+    if warmed:
+        matcher.warm([str(example) for rule in rules for example in rule.meta.examples_remove] + [TEXT[:500]])
+    attach(doc, matcher)
     for rule in rules:
         for regex, mode in rule.line_regexes():
             plains = [line.plain for line in doc.lines]

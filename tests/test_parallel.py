@@ -69,6 +69,29 @@ def test_forked_workers_inherit_the_compiled_rules(tmp_path, monkeypatch):
     assert not compiled_in.exists(), "a worker compiled the rules again"
 
 
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked only where fork exists")
+def test_the_parent_warms_the_matcher_once_and_workers_never(tmp_path, monkeypatch):
+    """Warming (scanning the rules' examples so that RE2 builds its common states) pays only if it is
+    done once, before the first fork: not again for each renewed pool, and never in a worker."""
+    warmed_in = tmp_path / "warmed-in"
+    real_warm = LineMatcher.warm
+
+    def recording_warm(self, texts):
+        with open(warmed_in, "a") as marks:
+            marks.write(f"{os.getpid()} {len(texts)}\n")
+        real_warm(self, texts)
+
+    monkeypatch.setattr(LineMatcher, "warm", recording_warm)
+    monkeypatch.setattr(batch, "_warmed", False)
+    monkeypatch.setattr(batch, "RENEW_AFTER", 5)  # a new pool every 10 documents with 2 workers
+    found = records(make_inputs(tmp_path, 30), tmp_path / "out", jobs=2)
+    assert len(found) == 30 and all(r["status"] == "cleaned" for r in found)
+    marks = warmed_in.read_text().split("\n")[:-1]
+    assert len(marks) == 1, marks
+    pid, texts = marks[0].split()
+    assert int(pid) == os.getpid() and int(texts) > 1000  # the whole pack's examples
+
+
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are renewed only under fork")
 def test_workers_are_replaced_after_renew_after_documents_and_nothing_changes(tmp_path, monkeypatch):
     """Fresh workers bound the memory a long batch holds; outputs, records and their order stay those of
