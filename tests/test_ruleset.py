@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from bisect import bisect_right
 
 import pytest
 
 import cleaner
+from cleaner.document import Document
 from cleaner.errors import RuleError
 
 GOOD = "id: subscribe-now\ndescription: Call to subscribe\nkind: line\npattern: '^subscribe now!?$'\n"
@@ -87,6 +89,30 @@ def test_protect_rule_wins_over_a_removal(tmp_path):
     assert "Share this article" not in cleaner.clean(text).text
     kept = cleaner.clean(text, rules=cleaner.load_rules([tmp_path / "keep.yaml"]))
     assert "Share this article" in kept.text and not kept.removals
+
+
+@pytest.mark.parametrize("block, guarded", [
+    # 3 of 5 lines match: the block is a list of such lines, and its other items are kept with them.
+    ("250 g Mehl\n4 Eier\n100 g Zucker\nSalz\n2 EL Milch", {0, 1, 2, 3, 4}),
+    # 2 of 5 (under block_share) and 2 of 2 (under block_min): only the matching lines.
+    ("250 g Mehl\nRezepte\nKontakt\n2 EL Milch\nImpressum", {0, 3}),
+    ("250 g Mehl\n2 EL Milch", {0, 1}),
+])
+def test_a_protect_block_is_guarded_whole_when_most_of_its_lines_match(tmp_path, block, guarded):
+    (tmp_path / "keep.yaml").write_text(
+        "id: keep-quantities\ndescription: d\nkind: protect\npattern: '\\d+ (?:g|EL) \\pL+'\n"
+        "block_share: 0.5\nblock_min: 3\n", encoding="utf-8"
+    )
+    rule = cleaner.load_rules([tmp_path / "keep.yaml"], defaults=False).rules[0]
+    text = "A paragraph of the page that stands before the list, long enough to be prose.\n\n" + block + "\n\nAfter it.\n"
+    doc = Document(text, {})
+    first = 2  # the block's first line, after the paragraph and a blank line
+    assert {doc.lines[index].index - first for index in _lines_of(doc, rule.find(doc))} == guarded
+
+
+def _lines_of(doc, spans) -> set[int]:
+    starts = [line.start for line in doc.lines]
+    return {bisect_right(starts, span.start) - 1 for span in spans}
 
 
 def test_site_scoped_rule_applies_only_to_its_site(tmp_path):
