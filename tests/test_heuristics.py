@@ -109,6 +109,14 @@ def test_a_photo_credit_above_the_article_is_not_kept_as_its_title():
     assert kept == [caption, *PARAGRAPHS]  # without not_title the caption passes for the title
 
 
+@pytest.mark.parametrize("stamp", ["February 7, 2020", "07.02.2020, 14:30 Uhr", "2020-02-07 14:30"])
+def test_a_date_line_above_the_article_is_not_kept_as_its_title(stamp):
+    """A date has words enough for a title but not of letters: taking it for the title let the title go."""
+    text = page(*MENU, TITLE, stamp, *PARAGRAPHS, "Share", *MENU)
+    kept = [line for line in run(text, heuristic(**OUTSIDE)).text.splitlines() if line]
+    assert kept == [TITLE, *PARAGRAPHS]
+
+
 def test_outside_core_leaves_an_extracted_articles_list_alone():
     steps = ["Ingredients", "200 g flour", "150 g sugar", "3 eggs", "150 g butter", "4 apples", "A pinch of salt"]
     text = page(TITLE, *PARAGRAPHS, *steps)

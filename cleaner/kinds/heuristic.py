@@ -52,6 +52,10 @@ def _weight(line) -> int:
     return max(line.n_words - CORE_BASE_WORDS, 0) if line.is_prose else 0
 
 
+# A word with a letter in it (not a number, nor a time).
+_LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")
+
+
 class HeuristicRule(Rule):
     kind = "heuristic"
     required = ("detector",)
@@ -322,7 +326,9 @@ class HeuristicRule(Rule):
         for line in reversed(head):
             if len(kept) >= self.keep_title:
                 break
-            if line.n_words >= 3 and not line.plain.endswith(":"):
+            # Words of letters, not numbers: a date line ("February 7, 2020") between the title and
+            # the article is no title, and taking it for one let the title and standfirst go.
+            if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3:
                 kept.add(line.index)
         return kept
 
