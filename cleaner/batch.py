@@ -24,6 +24,7 @@ from pathlib import Path, PurePath
 
 from .decode import DecodeError, decode_bytes, gunzip
 from .engine import clean
+from .examples import example_texts
 from .errors import CleanerError
 from .formats import input_format, is_gzipped, output_name
 from .guardrail import Guardrail
@@ -264,9 +265,9 @@ IN_FLIGHT_PER_WORKER = 3
 # parent, which holds the compiled rules, a fresh one starts in milliseconds, and a batch of millions
 # of files runs in the memory of a few hundred. Not under spawn, where it would compile the rules again.
 # With 1 KB pages and --jobs 2, a cold worker's peak RSS was 106 MB after its 500th page and up to
-# 124 MB after its 1,000th; warmed, 141 and 146-152 MB. Each fresh worker starts from the automata states the parent built when it warmed
-# (_warm_matcher), so renewing often costs little: 4,000 pages of 1 KB took the same worker CPU time
-# renewing after 500 as after 1,000 documents (three alternating runs each).
+# 124 MB after its 1,000th; warmed, 141 and 146-152 MB. A fresh worker starts from the automaton states
+# the parent built when it warmed (_warm_matcher), so renewing often costs little: 4,000 pages of 1 KB
+# took the same worker CPU time renewing after 500 as after 1,000 documents (three runs each).
 RENEW_AFTER = 500
 
 
@@ -293,17 +294,16 @@ _warmed = False
 def _warm_matcher() -> None:
     """Build the line matcher's common automaton states once in this process, before workers are
     forked from it, by scanning the rules' own examples (see LineMatcher.warm). A cold worker built
-    them on its first few hundred documents: half a second of CPU each, and 20 MB more memory by its
-    1,000th page, so a renewed worker paid it again. Warmed here (about 0.4 s, once per run), every
-    worker inherits them."""
+    them over its first few hundred documents (0.5-0.8 s of CPU), and a renewed worker paid it again.
+    Warmed here (0.5-0.6 s, once per run), every worker inherits them."""
     global _warmed
     if _warmed or _worker_rules is None:
         return
     _warmed = True
-    texts = [str(part) for rule in _worker_rules
-             for example in (*rule.meta.examples_remove, *rule.meta.examples_keep)
-             for part in ((example.get("text"), example.get("article")) if isinstance(example, dict) else (example,))
-             if part]
+    texts = []
+    for rule in _worker_rules:
+        for example in (*rule.meta.examples_remove, *rule.meta.examples_keep):
+            texts.extend(part for part in example_texts(example) if part)
     matcher_for(_worker_rules.for_site(None)).warm(texts)
 
 

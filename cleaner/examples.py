@@ -58,6 +58,12 @@ def _unpack(example) -> tuple[str, str | None]:
     return str(example), None
 
 
+def example_texts(example) -> tuple[str, ...]:
+    """The texts of one rule example: its snippet, and its article when it has one."""
+    snippet, article = _unpack(example)
+    return (snippet,) if article is None else (snippet, str(article))
+
+
 def _placed(rule: Rule, example) -> tuple[str, str, int]:
     """(snippet, the text it is placed in, where the snippet starts there)."""
     snippet, article = _unpack(example)

@@ -107,7 +107,7 @@ def test_a_protect_block_is_guarded_whole_when_most_of_its_lines_match(tmp_path,
     text = "A paragraph of the page that stands before the list, long enough to be prose.\n\n" + block + "\n\nAfter it.\n"
     doc = Document(text, {})
     first = 2  # the block's first line, after the paragraph and a blank line
-    assert {doc.lines[index].index - first for index in _lines_of(doc, rule.find(doc))} == guarded
+    assert {index - first for index in _lines_of(doc, rule.find(doc))} == guarded
 
 
 def _lines_of(doc, spans) -> set[int]:

@@ -31,10 +31,10 @@ class ProtectRule(Rule):
             for index in matched:
                 paragraph = doc.lines[index].paragraph
                 hits[paragraph] = hits.get(paragraph, 0) + 1
-            for line in doc.lines:
-                found = hits.get(line.paragraph, 0)
-                if line.plain and found >= self.block_min and found >= self.block_share * _paragraph_sizes(doc)[line.paragraph]:
-                    guarded.add(line.index)
+            sizes = _paragraph_sizes(doc)
+            blocks = {paragraph for paragraph, found in hits.items()
+                      if found >= self.block_min and found >= self.block_share * sizes[paragraph]}
+            guarded.update(line.index for line in doc.lines if line.plain and line.paragraph in blocks)
         for index in sorted(guarded):
             yield self.span_lines(doc, index, index)
 
