@@ -16,7 +16,7 @@ from .engine import clean
 from .errors import CleanerError
 from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
-from .html import clean_html
+from .html import clean_html, page_text
 from .report import ReportWriter, Summary
 from .ruleset import load_rules
 
@@ -148,11 +148,13 @@ def _clean_stdin(
 ) -> None:
     if input_format not in ("text", "html"):
         fail("--format must be text or html")
-    text = None  # the text the removals' offsets refer to, for --audit (HTML: extracted, not kept)
+    text = None  # the text the removals' offsets refer to, for --audit
     try:
         data = sys.stdin.buffer.read()
         if input_format == "html":
             result = clean_html(data, rules=ruleset, guardrail=guardrail)
+            if audit is not None:  # extracted again: clean_html does not keep the extracted text
+                text = page_text(decode_bytes(data, is_html=True), ruleset)
         else:
             text = decode_bytes(data)
             result = clean(text, rules=ruleset, guardrail=guardrail)

@@ -121,6 +121,17 @@ def extract_text(html: str | HtmlElement) -> str:
     return extract(html, **EXTRACT_OPTIONS) or ""
 
 
+def page_text(html: str, rules: RuleSet | None = None, site: str | None = None) -> str:
+    """The text the text rules see for a page, to which report offsets refer: extracted after the
+    `selector` rules of `rules` took their nodes out (as clean_html does)."""
+    tree = parse(html) if html.strip() else None
+    if tree is None:
+        return ""
+    if rules is not None:
+        apply_selectors(tree, rules.for_site(site))
+    return extract_text(tree)
+
+
 def clean_html(
     html: bytes | str, rules: RuleSet | None = None, site: str | None = None, *, guardrail: Guardrail | None = None
 ) -> Result:

@@ -25,7 +25,7 @@ from .batch import _site_of_url, site_from_path  # the same site the batch passe
 from .decode import DecodeError, decode_bytes, gunzip
 from .document import Document, Line, plain_text
 from .formats import input_format, is_gzipped
-from .html import apply_selectors, extract_text, parse
+from .html import page_text
 from .kinds.phrase import _TRIM, phrase_key
 from .ruleset import RuleSet
 
@@ -76,12 +76,7 @@ def read_file(
                 yield Source(path, obj[text_field], record_site, obj.get(id_field, number))
         return
     text = decode_bytes(data, is_html=fmt == "html")
-    if fmt == "html":
-        tree = parse(text) if text.strip() else None
-        if tree is not None and rules is not None:
-            apply_selectors(tree, rules.for_site(site))
-        text = extract_text(tree) if tree is not None else ""
-    yield Source(path, text, site)
+    yield Source(path, page_text(text, rules, site) if fmt == "html" else text, site)
 
 
 def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None) -> Iterator[Source]:

@@ -154,6 +154,29 @@ def test_stdin_audit_shows_the_removals_in_the_text(tmp_path):
     assert [tuple(d) for d in parsed.dels] == [("promo-line", "Sign up for our newsletter")]
 
 
+def test_stdin_html_audit_shows_the_removals_in_the_extracted_text(tmp_path):
+    """For a page read from stdin the offsets refer to the extracted text, which the audit extracts
+    again: the removal is shown in its place, not listed apart as "the source text no longer matches"."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    audit = tmp_path / "audit.html"
+    page = ("<html><body><article><h1>Harbour reopens</h1>"
+            "<p>The harbour reopened on Monday after months of repairs, and the first ferries sailed at dawn.</p>"
+            "<p>Sign up for our newsletter</p>"
+            "<p>Fishermen said the new quay was wider and safer than the one the storm had destroyed.</p>"
+            "</article></body></html>")
+    result = runner.invoke(app, ["clean", "-", "--format", "html", "--rules", str(rules), "--no-default-rules",
+                                 "--audit", str(audit)], input=page)
+    assert result.exit_code == 0, result.output
+    assert "Sign up" not in result.stdout and "first ferries" in result.stdout
+    content = audit.read_text(encoding="utf-8")
+    assert "no longer matches" not in content
+    parsed = _Page()
+    parsed.feed(content)
+    assert [tuple(d) for d in parsed.dels] == [("promo-line", "Sign up for our newsletter")]
+    assert '<pre class="text">' in content and "first ferries" in content
+
+
 def test_rule_table_counts_hits_and_documents(batch):
     audit, report = batch
     parsed = _Page()
