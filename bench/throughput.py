@@ -10,7 +10,7 @@ Builds a corpus in a temporary folder (never in the repository) by replicating t
    median wall time, MB/s, docs/s, and the CPU time (user + system) of all the run's processes, which a
    shared machine's changing load moves less than wall time;
 2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut), in
-   wall and CPU time;
+   wall and CPU time, the sizes alternating within each of the --repeats rounds;
 3. peak memory (max RSS of any process of the run) for 1,000 and for 20,000 files of 1 KB.
 
 Only page texts are used, never the gold standards.
@@ -150,6 +150,38 @@ def speed(work: Path, texts: list[bytes], args) -> None:
     shutil.rmtree(corpus)
 
 
+SIZES = (("1 KB", 1_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("20 MB", 20_000_000))
+
+
+def sizes(work: Path, texts: list[bytes], args) -> None:
+    """Part 2: cost per MB by document size. The sizes alternate within each repeat, as the tools of
+    part 1 do: run one after the other, a drift in the machine's speed fell on one size and moved the
+    max/min ratio with it."""
+    print("cost per MB by document size (cleaner --jobs 1, ~20 MB per size, sizes alternating):")
+    folders, counts, mbs = {}, {}, {}
+    for label, doc_size in SIZES:
+        folders[label] = work / f"size-{doc_size}"
+        counts[label] = sized_corpus(folders[label], texts, doc_size, 20_000_000)
+        mbs[label] = sum(p.stat().st_size for p in folders[label].iterdir()) / 1e6
+    times: dict[str, list[float]] = {label: [] for label, _ in SIZES}
+    for repeat in range(args.repeats):
+        for label, doc_size in SIZES:
+            out = work / f"o{doc_size}-{repeat}"
+            times[label].append(timed(CLEANER + ["clean", str(folders[label]), "--out", str(out), "--jobs", "1",
+                                                 *NO_LIMIT], label))
+            shutil.rmtree(out, ignore_errors=True)
+    costs, cpu_costs = {}, {}
+    for label, _ in SIZES:
+        seconds, mb = statistics.median(times[label]), mbs[label]
+        costs[label] = seconds / mb
+        cpu_costs[label] = statistics.median(CPU[label]) / mb
+        print(f"  {label:>6}: {counts[label]:6} files {mb:5.1f} MB  {seconds:6.2f} s  {seconds / mb * 1000:6.1f} ms/MB"
+              f"  (CPU {cpu_costs[label] * 1000:6.1f} ms/MB; runs: {', '.join(f'{t:.2f}' for t in times[label])})")
+        shutil.rmtree(folders[label])
+    print(f"  max/min cost per MB: {max(costs.values()) / min(costs.values()):.2f}x (target <= 1.5); "
+          f"in CPU time {max(cpu_costs.values()) / min(cpu_costs.values()):.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=56.0)
@@ -164,24 +196,7 @@ def main() -> None:
         if not args.skip_speed:
             speed(work, texts, args)
         if not args.skip_sizes:
-            print("cost per MB by document size (cleaner --jobs 1, ~20 MB per size):")
-            costs, cpu_costs = {}, {}
-            for label, doc_size in (("1 KB", 1_000), ("100 KB", 100_000), ("1 MB", 1_000_000), ("20 MB", 20_000_000)):
-                folder = work / f"size-{doc_size}"
-                count = sized_corpus(folder, texts, doc_size, 20_000_000)
-                mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
-                seconds = statistics.median(
-                    timed(CLEANER + ["clean", str(folder), "--out", str(work / f"o{doc_size}-{r}"), "--jobs", "1", *NO_LIMIT],
-                          label)
-                    for r in range(args.repeats)
-                )
-                costs[label] = seconds / mb
-                cpu_costs[label] = statistics.median(CPU[label]) / mb
-                print(f"  {label:>6}: {count:6} files {mb:5.1f} MB  {seconds:6.2f} s  {seconds / mb * 1000:6.1f} ms/MB"
-                      f"  (CPU {cpu_costs[label] * 1000:6.1f} ms/MB)")
-                shutil.rmtree(folder)
-            print(f"  max/min cost per MB: {max(costs.values()) / min(costs.values()):.2f}x (target <= 1.5); "
-                  f"in CPU time {max(cpu_costs.values()) / min(cpu_costs.values()):.2f}x")
+            sizes(work, texts, args)
 
         if not args.skip_memory:
             print("peak memory (max RSS of a process, cleaner --jobs 2, 1 KB files):")
