@@ -72,7 +72,8 @@ def test_forked_workers_inherit_the_compiled_rules(tmp_path, monkeypatch):
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked only where fork exists")
 def test_the_parent_warms_the_matcher_once_and_workers_never(tmp_path, monkeypatch):
     """Warming (scanning the rules' examples so that RE2 builds its common states) pays only if it is
-    done once, before the first fork: not again for each renewed pool, and never in a worker."""
+    done once, before the first fork: not again for each renewed pool, never in a worker, and not for
+    a batch of fewer than WARM_FROM documents."""
     warmed_in = tmp_path / "warmed-in"
     real_warm = LineMatcher.warm
 
@@ -84,6 +85,11 @@ def test_the_parent_warms_the_matcher_once_and_workers_never(tmp_path, monkeypat
     monkeypatch.setattr(LineMatcher, "warm", recording_warm)
     monkeypatch.setattr(batch, "_warmed", False)
     monkeypatch.setattr(batch, "RENEW_AFTER", 5)  # a new pool every 10 documents with 2 workers
+    monkeypatch.setattr(batch, "WARM_FROM", 20)
+    # A handful of files is not worth the wait: no warming.
+    found = records(make_inputs(tmp_path / "few", 19), tmp_path / "few-out", jobs=2)
+    assert len(found) == 19 and all(r["status"] == "cleaned" for r in found)
+    assert not warmed_in.exists()
     found = records(make_inputs(tmp_path, 30), tmp_path / "out", jobs=2)
     assert len(found) == 30 and all(r["status"] == "cleaned" for r in found)
     marks = warmed_in.read_text().split("\n")[:-1]
@@ -164,8 +170,10 @@ def test_a_worker_that_dies_fails_its_document_only(tmp_path, monkeypatch):
     assert len(outputs(tmp_path / "out")) == 29
 
 
-def test_tasks_are_pulled_lazily(tmp_path):
-    """The pool never holds more than a bounded number of tasks: memory does not grow with the input."""
+def test_tasks_are_pulled_lazily(tmp_path, monkeypatch):
+    """The pool never holds more than a bounded number of tasks: memory does not grow with the input.
+    (The first WARM_FROM are read ahead, to tell whether the batch is worth warming for.)"""
+    monkeypatch.setattr(batch, "WARM_FROM", 10)
     inputs = make_inputs(tmp_path, 200)
     pulled = 0
 
