@@ -17,7 +17,7 @@ from .errors import CleanerError
 from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
 from .html import clean_html, page_text
-from .report import ReportWriter, Summary
+from .report import ReportRecord, ReportWriter, Summary
 from .ruleset import load_rules
 
 app = typer.Typer(
@@ -152,9 +152,10 @@ def _clean_stdin(
     try:
         data = sys.stdin.buffer.read()
         if input_format == "html":
-            result = clean_html(data, rules=ruleset, guardrail=guardrail)
+            page = decode_bytes(data, is_html=True)
+            result = clean_html(page, rules=ruleset, guardrail=guardrail)
             if audit is not None:  # extracted again: clean_html does not keep the extracted text
-                text = page_text(decode_bytes(data, is_html=True), ruleset)
+                text = page_text(page, ruleset)
         else:
             text = decode_bytes(data)
             result = clean(text, rules=ruleset, guardrail=guardrail)
@@ -176,9 +177,7 @@ def _clean_stdin(
         auditor.add(record, text=text)
         auditor.close()
     if report is not None:
-        import json
-
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = ReportRecord(record).line + "\n"
         if str(report) == "-":
             sys.stderr.write(line)
         else:

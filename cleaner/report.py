@@ -62,7 +62,7 @@ class ReportWriter:
         self._handle = open(self._temporary, "w", encoding="utf-8", newline="\n")
 
     def write(self, record: dict) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.write_line(ReportRecord(record).line)
 
     def write_line(self, line: str) -> None:
         """A record already encoded (ReportRecord.line)."""
