@@ -5,8 +5,9 @@
 Builds a corpus in a temporary folder (never in the repository) by replicating the benchmark pages
 (../shared/benchmarks/*/text-raw and text-trafilatura) until it holds at least --mb megabytes, then:
 
-1. cleaner --jobs 1, cleaner --jobs 2 and the C4 line filter (one process reading every file, filtering
-   its lines as bench/tools.py does, writing an output per file), alternating, --repeats times each:
+1. cleaner --jobs 1, cleaner --jobs 2, the C4 line filter (one process reading every file, filtering
+   its lines as bench/tools.py does, writing an output per file) and the same process copying each file
+   unfiltered (the floor of any tool that writes its outputs), alternating, --repeats times each:
    median wall time, MB/s, docs/s, and the CPU time (user + system) of all the run's processes, which a
    shared machine's changing load moves less than wall time;
 2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut), in
@@ -110,15 +111,29 @@ def c4_command(corpus: Path, out: Path) -> list[str]:
     return [PYTHON, str(Path(__file__).resolve()), "c4", str(corpus), str(out)]
 
 
+def copy_command(corpus: Path, out: Path) -> list[str]:
+    return [PYTHON, str(Path(__file__).resolve()), "copy", str(corpus), str(out)]
+
+
+def rewrite_files(corpus: Path, out: Path, transform) -> None:
+    """Read every file of the corpus, write transform(its text) to the same place under `out`."""
+    for path in sorted(corpus.rglob("*.txt")):
+        target = out / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(transform(path.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
+
+
 def run_c4(corpus: Path, out: Path) -> None:
     """The competitor as a whole process: read, filter lines (bench/tools.py's c4_lines), write."""
     sys.path.insert(0, str(ROOT))
     from bench.tools import c4_lines
 
-    for path in sorted(corpus.rglob("*.txt")):
-        target = out / path.relative_to(corpus)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(c4_lines(path.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
+    rewrite_files(corpus, out, c4_lines)
+
+
+def run_copy(corpus: Path, out: Path) -> None:
+    """The floor of any tool that writes an output per file: run_c4's process without the filter."""
+    rewrite_files(corpus, out, lambda text: text)
 
 
 def speed(work: Path, texts: list[bytes], args) -> None:
@@ -130,6 +145,7 @@ def speed(work: Path, texts: list[bytes], args) -> None:
         "cleaner --jobs 1": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "1", *NO_LIMIT],
         "cleaner --jobs 2": lambda out: CLEANER + ["clean", str(corpus), "--out", str(out), "--jobs", "2", *NO_LIMIT],
         "C4QualityFilter lines": lambda out: c4_command(corpus, out),
+        "copy, no filter": lambda out: copy_command(corpus, out),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     for repeat in range(args.repeats):
@@ -143,6 +159,7 @@ def speed(work: Path, texts: list[bytes], args) -> None:
               f"  (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
     c4, one, two = medians["C4QualityFilter lines"], medians["cleaner --jobs 1"], medians["cleaner --jobs 2"]
     print(f"  C4 / cleaner --jobs 1: {c4 / one:.2f}x (target >= 2)   jobs 1 / jobs 2: {one / two:.2f}x (target >= 1.6)")
+    print(f"  C4 / copy (reading and writing the files, no filter): {c4 / medians['copy, no filter']:.2f}x")
     cpu = {name: statistics.median(CPU[name]) for name in runs}
     print(f"  CPU time (user + system, all processes): "
           + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in cpu.items())
@@ -215,5 +232,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "c4":
         run_c4(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "copy":
+        run_copy(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
         main()
