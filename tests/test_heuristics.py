@@ -117,6 +117,60 @@ def test_a_date_line_above_the_article_is_not_kept_as_its_title(stamp):
     assert kept == [TITLE, *PARAGRAPHS]
 
 
+STANDFIRST = "Riders and shop owners will both have their say before the first lane is painted, the mayor promised."
+SHARE_BAR = ["By Jane Doe", "Share", "Facebook", "Twitter", "Email"]
+SHARE_EVIDENCE = ["home|contact|imprint|log in|newsletter|privacy|share|facebook|twitter|email"]
+BYLINE = [r"^by\s+(?-i:\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,3})$"]
+
+
+def test_a_standfirst_is_kept_with_the_title_across_a_byline_and_share_bar():
+    text = page(*MENU, TITLE, STANDFIRST, *SHARE_BAR, *PARAGRAPHS, *MENU)
+    params = dict(OUTSIDE, evidence=SHARE_EVIDENCE, not_title=BYLINE)
+    kept = [line for line in run(text, heuristic(**params, keep_standfirst=2)).text.splitlines() if line]
+    assert kept == [TITLE, STANDFIRST, *PARAGRAPHS]
+    # Without keep_standfirst the standfirst passes for the title, and the title goes; without not_title
+    # the byline does, and both go.
+    kept = [line for line in run(text, heuristic(**params)).text.splitlines() if line]
+    assert kept == [STANDFIRST, *PARAGRAPHS]
+    kept = [line for line in run(text, heuristic(**dict(params, not_title=["nothing-like-it"]))).text.splitlines()
+            if line]
+    assert kept == ["By Jane Doe", *PARAGRAPHS]
+
+
+@pytest.mark.parametrize("above", ["* Another story entirely", "o Another story entirely",
+                                   "Updated 5:27 am CST, Wednesday", "Another story ends here."])
+def test_a_list_item_a_stamp_or_a_sentence_is_no_title_above_a_standfirst(above):
+    text = page(*MENU, above, STANDFIRST, *SHARE_BAR, *PARAGRAPHS, *MENU)
+    params = dict(OUTSIDE, evidence=SHARE_EVIDENCE, not_title=BYLINE, keep_standfirst=2)
+    kept = [line for line in run(text, heuristic(**params)).text.splitlines() if line]
+    assert kept == [STANDFIRST, *PARAGRAPHS]
+
+
+def test_a_caption_set_as_a_list_item_is_passed_over_not_kept_as_standfirst():
+    caption = "* Cyclists ride past the town hall where the council met."
+    text = page(*MENU, TITLE, STANDFIRST, caption, *SHARE_BAR, *PARAGRAPHS, *MENU)
+    params = dict(OUTSIDE, evidence=SHARE_EVIDENCE, not_title=BYLINE, keep_standfirst=2)
+    kept = [line for line in run(text, heuristic(**params)).text.splitlines() if line]
+    assert kept == [TITLE, STANDFIRST, *PARAGRAPHS]
+
+
+def test_more_prose_than_a_standfirst_above_the_core_finds_no_title():
+    two = ["Riders and shop owners will both have their say first.",
+           "The mayor promised a vote before the first lane is painted."]
+    text = page(*MENU, TITLE, *two, *SHARE_BAR, *PARAGRAPHS, *MENU)
+    params = dict(OUTSIDE, evidence=SHARE_EVIDENCE, not_title=BYLINE)
+    kept = [line for line in run(text, heuristic(**params, keep_standfirst=1)).text.splitlines() if line]
+    assert TITLE not in kept
+    kept = [line for line in run(text, heuristic(**params, keep_standfirst=2)).text.splitlines() if line]
+    assert kept[0] == TITLE
+
+
+def test_shipped_pack_keeps_title_and_standfirst_above_a_byline_date_and_share_bar():
+    text = page(*MENU, TITLE, STANDFIRST, "By Jane Doe", "March 3, 2026", "Share", "Facebook", "Twitter",
+                *PARAGRAPHS, *MENU, "© 2026 Example News")
+    assert [line for line in cleaner.clean(text).text.splitlines() if line] == [TITLE, STANDFIRST, *PARAGRAPHS]
+
+
 def test_outside_core_leaves_an_extracted_articles_list_alone():
     steps = ["Ingredients", "200 g flour", "150 g sugar", "3 eggs", "150 g butter", "4 apples", "A pinch of salt"]
     text = page(TITLE, *PARAGRAPHS, *steps)

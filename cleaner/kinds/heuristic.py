@@ -54,6 +54,9 @@ def _weight(line) -> int:
 
 # A word with a letter in it (not a number, nor a time).
 _LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")
+# What a headline above a standfirst is not: a list item (a lower-case "o" marks a nested one in text
+# renderings), a line ending a sentence, a line with a clock time ("Updated 5:27 am CST").
+_NOT_HEADLINE = re.compile(r"\s*(?:[*\-•·▪+]|o)\s+\S|.*(?:\d:\d\d|\.\s*$)")
 
 
 class HeuristicRule(Rule):
@@ -64,7 +67,7 @@ class HeuristicRule(Rule):
                 "boundary_cost", "article_end", "comment_end", "comment_end_share", "teaser_units",
                 "teaser_max_words", "not_title", "weak_core", "weak_core_min_line",
                 "weak_core_max_words", "sparse_end_share", "sparse_window", "table_rows", "table_gap", "glued_run",
-                "list_rows", "inline_box")
+                "list_rows", "inline_box", "keep_standfirst")
 
     def __init__(self, meta, params):
         super().__init__(meta, params)
@@ -73,6 +76,10 @@ class HeuristicRule(Rule):
         self.max_words = self.integer("max_words", 8, minimum=1)
         self.min_lines = self.integer("min_lines", 6, minimum=1)
         self.keep_title = self.integer("keep_title", 1)
+        # Up to keep_standfirst prose lines between the core and the nearest headline above it are the
+        # article's standfirst, kept with that headline as its title, whatever furniture (a byline, a
+        # share bar) stands between them and the core (0: off).
+        self.keep_standfirst = self.integer("keep_standfirst", 0)
         self.min_run = self.integer("min_run", 4, minimum=2)
         self.inside_core = bool(params.get("inside_core", False))
         self.evidence = self.regex("evidence")
@@ -183,15 +190,15 @@ class HeuristicRule(Rule):
             reason = (f"a menu block around a weak core (min_core_words={self.min_core_words}, "
                       f"weak_core_max_words={self.weak_core_max_words}, min_lines={self.min_lines})")
         head = [line for line in lines[:core[0]] if not line.is_blank]
+        teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
         # The article's title sits just above its first paragraph: keep the nearest headline lines.
         not_title = set() if self.not_title is None else {index for index, _, _ in search_lines(doc, self.not_title)}
-        kept = self._title_lines([line for line in head if line.index not in not_title])
+        kept = self._title_lines([line for line in head if line.index not in not_title], teasers, furniture)
         head = [line for line in head if line.index not in kept]
         tail = [line for line in lines[core[1] + 1:] if not line.is_blank]
         # The evidence is counted over the whole page: a menu's labels above the article show that the
         # text is a whole page, so its tail is page furniture too (and the other way round).
         page_marks = sum(1 for line in (*head, *tail) if mark(line))
-        teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
         tables = self._tables_near(doc, core, furniture) if self.table_rows or self.list_rows else set()
         head = [line for line in head if line.index not in tables]
         tail = [line for line in tail if line.index not in tables]
@@ -321,15 +328,22 @@ class HeuristicRule(Rule):
         in a row: teasers (a headline, a byline, one summary each), not the article's next paragraphs."""
         return not any(a.is_prose and b.is_prose for a, b in zip(following, following[1:]))
 
-    def _title_lines(self, head) -> set[int]:
-        kept: set[int] = set()
-        for line in reversed(head):
-            if len(kept) >= self.keep_title:
-                break
-            # Words of letters, not numbers: a date line ("February 7, 2020") between the title and
-            # the article is no title, and taking it for one let the title and standfirst go.
-            if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3:
-                kept.add(line.index)
+    def _title_lines(self, head, teasers: set[int], furniture: set[int]) -> set[int]:
+        # Words of letters, not numbers: a date line ("February 7, 2020") between the title and the
+        # article is no title, and taking it for one let the title and standfirst go.
+        candidates = [line for line in reversed(head)
+                      if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3]
+        kept = {line.index for line in candidates[:self.keep_title]}
+        standfirst: list[int] = []
+        for line in candidates if self.keep_standfirst else ():
+            if not line.is_prose:  # the headline above the standfirst, if it reads as one
+                headline = line.index not in furniture and not _NOT_HEADLINE.match(line.text)
+                return {line.index, *standfirst} if standfirst and headline else kept
+            if _LIST_ITEM.match(line.text):
+                continue  # a list's item, a caption set as one: no part of a standfirst, not kept
+            if line.index in teasers or len(standfirst) == self.keep_standfirst:
+                break  # a teaser's summary, or more prose than a standfirst: no title to find
+            standfirst.append(line.index)
         return kept
 
     # short-line-run -----------------------------------------------------------------------------
