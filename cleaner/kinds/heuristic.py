@@ -54,9 +54,9 @@ def _weight(line) -> int:
 
 # A word with a letter in it (not a number, nor a time).
 _LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")
-# What a headline above a standfirst is not: a list item (a lower-case "o" marks a nested one in text
-# renderings), a line ending a sentence, a line with a clock time ("Updated 5:27 am CST").
-_NOT_HEADLINE = re.compile(r"\s*(?:[*\-•·▪+]|o)\s+\S|.*(?:\d:\d\d|\.\s*$)")
+# What a headline above a standfirst is not, besides a list item: a nested list item (text renderings
+# mark one with a lower-case "o"), a line ending a sentence, a line with a clock time ("Updated 5:27 am CST").
+_NOT_HEADLINE = re.compile(r"\s*o\s+\S|.*(?:\d:\d\d|\.\s*$)")
 
 
 class HeuristicRule(Rule):
@@ -331,13 +331,15 @@ class HeuristicRule(Rule):
     def _title_lines(self, head, teasers: set[int], furniture: set[int]) -> set[int]:
         # Words of letters, not numbers: a date line ("February 7, 2020") between the title and the
         # article is no title, and taking it for one let the title and standfirst go.
-        candidates = [line for line in reversed(head)
-                      if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3]
+        candidates = [
+            line for line in reversed(head)
+            if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3
+        ]
         kept = {line.index for line in candidates[:self.keep_title]}
         standfirst: list[int] = []
         for line in candidates if self.keep_standfirst else ():
             if not line.is_prose:  # the headline above the standfirst, if it reads as one
-                headline = line.index not in furniture and not _NOT_HEADLINE.match(line.text)
+                headline = not (line.index in furniture or _LIST_ITEM.match(line.text) or _NOT_HEADLINE.match(line.text))
                 return {line.index, *standfirst} if standfirst and headline else kept
             if _LIST_ITEM.match(line.text):
                 continue  # a list's item, a caption set as one: no part of a standfirst, not kept
