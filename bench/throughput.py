@@ -7,7 +7,7 @@ Builds a corpus in a temporary folder (never in the repository) by replicating t
 
 1. cleaner --jobs 1, cleaner --jobs 2, the C4 line filter (one process reading every file, filtering
    its lines as bench/tools.py does, writing an output per file) and the same process copying each file
-   unfiltered (the floor of any tool that writes its outputs), alternating, --repeats times each:
+   unfiltered (what reading and writing the files costs in this run), alternating, --repeats times each:
    median wall time, MB/s, docs/s, and the CPU time (user + system) of all the run's processes, which a
    shared machine's changing load moves less than wall time;
 2. cost per MB for documents of 1 KB, 100 KB, 1 MB and 20 MB (the same text, concatenated or cut), in
@@ -132,7 +132,7 @@ def run_c4(corpus: Path, out: Path) -> None:
 
 
 def run_copy(corpus: Path, out: Path) -> None:
-    """The floor of any tool that writes an output per file: run_c4's process without the filter."""
+    """run_c4's process without the filter: what reading and writing the files costs, on this disk, now."""
     rewrite_files(corpus, out, lambda text: text)
 
 
