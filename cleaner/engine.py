@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 
-from .document import Document
+from .document import Document, blank
 from .matching import attach, matcher_for, silent_rules
 from .guardrail import Guardrail
 from .kinds import Rule
@@ -248,7 +248,7 @@ def _render(doc: Document, removals: list[Removal]) -> tuple[str, list[tuple[int
         if not out:  # the output's first line: a BOM there would be read as one (and dropped) next time
             left = len(text) - len(text.lstrip("\ufeff"))
             text = text[left:]
-        if not text.strip():
+        if blank(text):
             if line.plain:
                 continue  # emptied by a removal: the line goes, and its break with it
             text = ""

@@ -24,6 +24,19 @@ def test_crlf_lone_cr_bom_and_trailing_space_are_normalised(tmp_path):
     assert result.removals[0].text == "JUNK" and result.removals[0].line == 2
 
 
+def test_invisible_characters_are_no_text_to_the_rules_nor_in_the_output(tmp_path):
+    """A line of only invisible characters (a zero-width space, an invisible separator, a BOM) separates
+    paragraphs like a blank one and leaves none behind; a soft hyphen does not hide a label from a rule;
+    a step ending in an invisible separator still ends in its full stop."""
+    rules = _rules(tmp_path, "id: junk\ndescription: d\nkind: phrase\nphrases: [Share on Facebook]\n")
+    assert cleaner.clean("A\n\u200b\nB\n\u2063\ufeff\n", rules=rules).text == "A\n\nB\n"
+    result = cleaner.clean("A\nShare on Face\u00adbook\nB\n", rules=rules)
+    assert result.text == "A\nB\n" and result.removals[0].text == "Share on Face\u00adbook"
+    doc = cleaner.document.Document("Stir the noodles with the garlic until they are fragrant.\u2063\n\u200b\n")
+    assert doc.lines[0].ends_sentence and doc.lines[0].is_prose
+    assert doc.lines[1].is_blank
+
+
 def test_everything_removed_gives_empty_text(tmp_path):
     rules = _rules(tmp_path, "id: junk\ndescription: d\nkind: phrase\nphrases: [JUNK]\n")
     assert cleaner.clean("JUNK\n\nJUNK\n", rules=rules).text == ""
