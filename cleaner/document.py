@@ -55,21 +55,26 @@ _MD_EMPHASIS_FIRST = frozenset("*_")
 # Characters a reader does not see that str.split() does not take for space: a zero-width space (a space
 # to a reader), and the word joiner, invisible operators ("Stir well.\u2063", as some editors end each
 # step), byte order mark and soft hyphen (nothing to a reader). Left in, they kept a line of only them
-# from being blank and a sentence ending in one from ending in its full stop.
-_INVISIBLE = {0x200B: " ", 0x2060: None, 0x2061: None, 0x2062: None, 0x2063: None, 0x2064: None, 0xFEFF: None,
-              0x00AD: None}
+# from being blank and a sentence ending in one from ending in its full stop. They are searched for before
+# anything is replaced: most non-ASCII lines hold none, and a str.translate table costs a dictionary lookup
+# per character (Document() took 0.078 s/MB instead of 0.046 on the benchmark texts).
+_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u00ad]")
+
+
+def _visible(text: str) -> str:
+    return _INVISIBLE.sub("", text.replace("\u200b", " "))
 
 
 def blank(text: str) -> bool:
     """Whether a reader sees nothing in `text`: white space and invisible characters only."""
-    return not text.strip() or (not text.isascii() and not text.translate(_INVISIBLE).strip())
+    return not text.strip() or (not text.isascii() and not _visible(text).strip())
 
 
 def plain_text(text: str) -> str:
     """The line as a reader sees it: whitespace folded, invisible characters, Markdown decoration and link
     targets gone."""
-    if not text.isascii():
-        text = text.translate(_INVISIBLE)
+    if not text.isascii() and _INVISIBLE.search(text):
+        text = _visible(text)
     folded = " ".join(text.split())
     if "](" in folded:
         folded = _MD_LINK.sub(r"\1", folded)
