@@ -47,6 +47,8 @@ def decode_bytes(data: bytes, is_html: bool = False) -> str:
         # encoding throughout (GB2312 or Shift-JIS byte pairs can look like the odd UTF-8 sequence).
         return data.decode("utf-8", errors=_CP1252_FALLBACK)
     declared = _declared_charset(data) if is_html else None
+    if declared == "utf-8":  # a UTF-16 label in a page that is not UTF-16: browsers read UTF-8
+        return data.decode("utf-8", errors=_CP1252_FALLBACK)
     if declared:
         return data.decode(declared, errors="replace")
     latin = data.decode("cp1252", errors="replace")
@@ -72,19 +74,31 @@ def _detected(data: bytes, is_html: bool, declared: str | None) -> str | None:
     # `declared` was looked for in the page, not the sample, as bs4 does (its find_declared_encoding reads
     # the first 2 KB or 5%); the sample adds the guess, utf-8 and cp1252.
     names = [declared, *sample.encodings]
-    names = list(dict.fromkeys(name.lower() for name in names if name))
+    names = list(dict.fromkeys(_usable(name, dammit) for name in names if name))
     for errors in ("strict", "replace"):
         for name in names:
             if errors == "replace" and name == "ascii":  # as bs4: no ASCII with replacement characters
                 continue
+            if name is None:
+                continue
             try:
-                return data.decode(dammit.UnicodeDammit.CHARSET_ALIASES.get(name, name), errors)
+                return data.decode(name, errors)
             except (LookupError, ValueError):  # not a codec Python knows, or bytes it cannot decode
                 continue
     return None
 
 
 _DETECT_BYTES = 64 * 1024
+
+
+def _usable(label: str, dammit) -> str | None:
+    """A label bs4 found, as a codec to try: None for one that names no text encoding."""
+    name = label.lower()
+    name = dammit.UnicodeDammit.CHARSET_ALIASES.get(name, name)
+    codec = text_codec(name)
+    if codec is None:
+        return None
+    return "utf-8" if codec == "utf-8" and _UTF16_LABEL.match(name) else name
 
 
 def _dammit():
@@ -102,19 +116,49 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def _declared_charset(data: bytes) -> str | None:
-    """The codec named by the page's <meta charset> (in its first 4 KB), when Python knows it and it is
-    not UTF-8 (which strict decoding already tried)."""
+    """The codec named by the page's <meta charset> (in its first 4 KB), read as browsers read it (see
+    text_codec), when it is not UTF-8 read strictly (which was tried already)."""
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii").lower()
+    name = text_codec(match.group(1).decode("ascii"))
+    if name is None:
+        return None
+    if name == "utf-8":
+        return "utf-8" if _UTF16_LABEL.match(match.group(1).decode("ascii")) else None
+    return name
+
+
+def text_codec(label: str) -> str | None:
+    """The codec a declared charset label means, as browsers read it (the WHATWG Encoding Standard): a
+    UTF-16 or UTF-32 label in the page's own bytes means UTF-8 (the page could not be read otherwise),
+    and a label that names no encoding of the Standard (base64, hex, rot13, zlib, idna) is ignored (None)."""
+    label = label.strip().lower()
+    if _UTF16_LABEL.match(label):
+        return "utf-8"
     try:
-        codec = codecs.lookup(name).name
+        codec = codecs.lookup(label).name
     except LookupError:
         return None
-    if codec == "utf-8":
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    if codec not in _WEB_CODECS:
         return None
     return _AS_BROWSERS_READ.get(codec, codec)
+
+
+# The encodings of the Encoding Standard, as Python names them (cp874 for windows-874): a page cannot
+# declare Python's other codecs (idna, punycode, unicode_escape, utf-7, base64, ...).
+_WEB_CODECS = frozenset({
+    "ascii", "big5", "big5hkscs", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "cp866", "cp874", "cp932", "cp949", "euc_jp", "euc_kr", "gb18030", "gb2312", "gbk", "iso2022_jp",
+    "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7", "iso8859-8",
+    "iso8859-9", "iso8859-10", "iso8859-11", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r",
+    "koi8-u", "mac-cyrillic", "mac-roman", "shift_jis", "tis-620", "utf-8",
+})
+
+
+_UTF16_LABEL = re.compile(r"(?i)^\s*(?:utf|ucs)[-_]?(?:16|32|2|4)")
 
 
 # Labels that browsers (the WHATWG Encoding Standard) read as the larger superset encoding.
@@ -126,6 +170,11 @@ _AS_BROWSERS_READ = {
 
 _ASCII = bytes(range(128))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def decode_mixed(data: bytes) -> str:
+    """UTF-8, with every run of bytes that is not UTF-8 read as Windows-1252."""
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
 
 
 def _cp1252_fallback(error: UnicodeDecodeError):
