@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
-from .errors import RuleError
+from .errors import RuleError, shown
 from .kinds import KINDS, Rule, RuleMeta
 from .kinds.base import ZONES
 
@@ -171,6 +171,26 @@ def _label(file: Path) -> str:
         return str(file)
 
 
+# A rule file's values once its YAML aliases are expanded: the shipped pack's largest file holds a
+# few hundred; an alias nest of a few hundred bytes can hold billions.
+MAX_EXPANDED_VALUES = 100_000
+
+
+def _expanded_size(data, limit: int) -> int:
+    """How many values `data` holds with aliases expanded (each use of a shared value counted), counting
+    no further than just past `limit`: loading shares an alias's value, anything that walks it expands it."""
+    count = 0
+    stack = [data]
+    while stack and count <= limit:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
 def _read_specs(file: Path, label: str, raw: bytes | None = None) -> list[dict]:
     """The rule specs in `file`; `raw` is its bytes when the caller has read them already."""
     try:
@@ -185,6 +205,9 @@ def _read_specs(file: Path, label: str, raw: bytes | None = None) -> list[dict]:
         raise RuleError(label, None, f"cannot read: {exc}") from None
     if data is None:
         return []
+    if _expanded_size(data, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES:
+        raise RuleError(label, None, f"YAML aliases expand to more than {MAX_EXPANDED_VALUES:,} values: "
+                        "a rule file this large is refused (an alias bomb?)")
     if isinstance(data, dict) and "rules" in data and "id" not in data:
         extra = set(data) - {"rules", "__line__"}
         if extra:
@@ -213,15 +236,15 @@ def build_rule(spec, file: str) -> Rule:
     # YAML allows any key (1:, null:); the messages below sort and join keys as text.
     odd_keys = [key for key in spec if not isinstance(key, str)]
     if odd_keys:
-        raise fail(f"keys must be names, got {odd_keys[0]!r}")
+        raise fail(f"keys must be names, got {shown(odd_keys[0])}")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
-        raise fail(f"'id' must be kebab-case (like 'subscribe-now'), got {rule_id!r}")
+        raise fail(f"'id' must be kebab-case (like 'subscribe-now'), got {shown(rule_id)}")
     for key in ("description", "kind"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             raise fail(f"missing required key '{key}'")
     kind = KINDS.get(spec["kind"])
     if kind is None:
-        raise fail(f"unknown kind {spec['kind']!r}; kinds are {', '.join(sorted(KINDS))}")
+        raise fail(f"unknown kind {shown(spec['kind'])}; kinds are {', '.join(sorted(KINDS))}")
     allowed = COMMON_KEYS | kind.keys()
     unknown = sorted(set(spec) - allowed)
     if unknown:
@@ -232,10 +255,10 @@ def build_rule(spec, file: str) -> Rule:
     for group in kind.one_of:
         present = [k for k in group if k in spec]
         if len(present) != 1:
-            raise fail(f"kind '{kind.kind}' needs exactly one of {', '.join(repr(k) for k in group)}")
+            raise fail(f"kind '{kind.kind}' needs exactly one of {', '.join(shown(k) for k in group)}")
     zone = spec.get("zone", "any")
     if zone not in ZONES:
-        raise fail(f"'zone' must be one of {', '.join(ZONES)}, got {zone!r}")
+        raise fail(f"'zone' must be one of {', '.join(ZONES)}, got {shown(zone)}")
     examples = spec.get("examples", {}) or {}
     if not isinstance(examples, dict) or set(examples) - {"remove", "keep", "__line__"}:
         raise fail("'examples' must be a mapping with 'remove' and/or 'keep' lists")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..document import Document
-from ..errors import RuleError
+from ..errors import RuleError, shown
 from ..model import Span
 from ..patterns import compile_alternation
 
@@ -86,13 +86,13 @@ class Rule:
     def integer(self, key: str, default: int, minimum: int = 0) -> int:
         value = self._params.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(f"'{key}' must be a whole number >= {minimum}, got {value!r}")
+            raise self.error(f"'{key}' must be a whole number >= {minimum}, got {shown(value)}")
         return value
 
     def number(self, key: str, default: float, minimum: float = 0.0, maximum: float = 1.0) -> float:
         value = self._params.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not minimum <= value <= maximum:
-            raise self.error(f"'{key}' must be a number from {minimum} to {maximum}, got {value!r}")
+            raise self.error(f"'{key}' must be a number from {minimum} to {maximum}, got {shown(value)}")
         return float(value)
 
     def strings(self, key: str, default: list[str] | None = None) -> list[str]:
@@ -107,13 +107,13 @@ class Rule:
         """HTML tag names (lower case), for the kinds that walk a page's DOM."""
         tags = self.strings(key, default)
         if not tags or not all(_TAG.fullmatch(tag) for tag in tags):
-            raise self.error(f"'{key}' must be a non-empty list of HTML tag names, got {tags!r}")
+            raise self.error(f"'{key}' must be a non-empty list of HTML tag names, got {shown(tags)}")
         return frozenset(tags)
 
     def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self._params.get(key, default)
         if value not in allowed:
-            raise self.error(f"'{key}' must be one of {', '.join(allowed)}, got {value!r}")
+            raise self.error(f"'{key}' must be one of {', '.join(allowed)}, got {shown(value)}")
         return value
 
 

@@ -12,6 +12,8 @@ find() yields nothing (the titles are not in the text); cleaner/html.py calls ti
 """
 from __future__ import annotations
 
+from ..errors import shown
+
 from .base import PageRule
 
 SOURCES = ("h1", "og:title", "title")
@@ -30,7 +32,7 @@ class PageTitleRule(PageRule):
         self.sources = self.strings("sources", list(SOURCES))
         unknown = [source for source in self.sources if source not in SOURCES]
         if unknown:
-            raise self.error(f"'sources' must name some of {', '.join(SOURCES)}, got {unknown!r}")
+            raise self.error(f"'sources' must name some of {', '.join(SOURCES)}, got {shown(unknown)}")
         # A separator is matched with a space on each side: "Title | Site", "Title - Site".
         self.separators = [sep.strip() for sep in self.strings("separators", ["|", "-", "–", "—", "·", "::"])]
         self.max_words = self.integer("max_words", 25, minimum=1)

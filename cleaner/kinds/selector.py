@@ -9,6 +9,8 @@ or that contains the article container, is left alone (see `max_share`).
 """
 from __future__ import annotations
 
+from ..errors import shown
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -161,7 +163,7 @@ class SelectorRule(PageRule):
             try:
                 paths.append(_TRANSLATOR.css_to_xpath(css))
             except SelectorError as exc:
-                raise self.error(f"'selectors': not a CSS selector cssselect can take: {css!r}: {exc}") from None
+                raise self.error(f"'selectors': not a CSS selector cssselect can take: {shown(css)}: {exc}") from None
         # Simple selectors (the usual .class, #id, tag.class) are checked against the page's candidates
         # in Python; a rule with any other selector runs as one XPath, a walk of the whole tree.
         simple = [_simple(css) for css in self.selectors]
