@@ -13,6 +13,7 @@ from .html import clean_html
 from .learn import read_file
 from .model import Removal, Result
 from .ruleset import RuleSet
+from .textsafe import visible
 
 # Foreground colours that read on dark and light terminals; rules take them in order of appearance.
 _PALETTE = (31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96)
@@ -45,7 +46,7 @@ def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool) -> 
         else:
             result = clean(source.text, rules=rules, site=source.site)
         if source.record is not None:
-            out.append(f"== record {source.record}" + (f" ({source.site})" if source.site else "") + "\n")
+            out.append(visible(f"== record {source.record}" + (f" ({source.site})" if source.site else "")) + "\n")
         out.append(explain(source.text, result, colour))
     return "".join(out)
 
@@ -58,14 +59,15 @@ def explain(text: str, result: Result, colour: bool) -> str:
     dom = [r for r in result.removals if r.start < 0]
     if dom:
         out.append("-- removed from the page before text extraction:\n")
-        out += [_mark(r.text, r.rule, colours[r.rule], colour) + "\n" for r in dom]
+        out += [_mark(visible(r.text), r.rule, colours[r.rule], colour) + "\n" for r in dom]
         out.append("--\n")
     position = 0
     for removal in sorted((r for r in result.removals if r.start >= 0), key=lambda r: r.start):
-        out.append(text[position:removal.start])
-        out.append(_mark(text[removal.start:removal.end], removal.rule, colours[removal.rule], colour))
+        # The page's own control characters are shown, never sent: they could drive the terminal.
+        out.append(visible(text[position:removal.start]))
+        out.append(_mark(visible(text[removal.start:removal.end]), removal.rule, colours[removal.rule], colour))
         position = removal.end
-    out.append(text[position:])
+    out.append(visible(text[position:]))
     body = "".join(out)
     if not body.endswith("\n"):
         body += "\n"
@@ -89,5 +91,5 @@ def _legend(result: Result, colours: dict[str, int], colour: bool) -> str:
     for rule, code in colours.items():
         reason, file = reasons[rule]
         name = f"{_colour(code)}{rule}{_RESET}" if colour else rule
-        lines.append(f"   {name} x{counts[rule]}: {reason} ({file})")
+        lines.append(f"   {name} x{counts[rule]}: {visible(reason)} ({visible(file)})")
     return "\n".join(lines) + "\n"
