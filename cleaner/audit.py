@@ -8,11 +8,14 @@ only the per-rule statistics); the page is assembled and renamed into place on c
 """
 from __future__ import annotations
 
+import errno
 import html
 import os
+import tempfile
 from pathlib import Path
 
 from .decode import DecodeError
+from .output import make_readable
 from .learn import Source, read_file
 from .report import STATUSES, Summary
 from .ruleset import RuleSet
@@ -83,9 +86,13 @@ class AuditWriter:
         self.unchanged: list[str] = []
         self.problems: list[tuple[str, str, str]] = []
         self.sections = 0
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder: give a file name", str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._body_path = path.with_name(f".{path.name}.{os.getpid()}.body.tmp")
-        self._body = open(self._body_path, "w", encoding="utf-8", newline="\n")
+        # Exclusive creation under an unpredictable name: a planted symlink is never followed.
+        fd, body_path = tempfile.mkstemp(prefix=".audit-body-", suffix=".tmp", dir=path.parent)
+        self._body_path = Path(body_path)
+        self._body = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         self._cache: tuple[str, list[Source]] | None = None  # the records of the last JSONL file read
 
     def add(self, record: dict, text: str | None = None) -> None:
@@ -166,9 +173,11 @@ class AuditWriter:
 
     def close(self) -> None:
         self._body.close()
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd, name = tempfile.mkstemp(prefix=".audit-", suffix=".tmp", dir=self.path.parent)
+        temporary = Path(name)
+        make_readable(fd)
         try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as out:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
                 out.write(self._head())
                 with open(self._body_path, encoding="utf-8") as body:
                     for chunk in iter(lambda: body.read(1 << 20), ""):

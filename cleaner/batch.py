@@ -5,6 +5,7 @@ only ever read; outputs are written to a temporary file and renamed into place.
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import json
@@ -15,26 +16,27 @@ import signal
 import stat
 import threading
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from dataclasses import dataclass
-from concurrent.futures import CancelledError, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePath
 
-from .decode import DecodeError, decode_bytes, gunzip
+from .decode import DecodeError, decode_bytes, decode_mixed
 from .engine import clean
 from .examples import example_texts
 from .errors import CleanerError
-from .formats import input_format, is_gzipped, output_name
+from .formats import input_format, output_name
 from .guardrail import Guardrail
-from .html import clean_html, import_extractor
+from .html import clean_html_with_text, import_extractor
 from .incremental import Incremental
 from .matching import matcher_for
 from .model import Result
+from .output import AtomicFile, write_atomic  # noqa: F401 (write_atomic: the library's one writer)
+from .pool import Pool
+from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line
 from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
+from .textsafe import has_surrogates, json_safe, path_text
 
 _HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 
@@ -56,6 +58,9 @@ class Options:
     id_field: str = "id"
     timeout: float = 30.0  # seconds per document; 0: no limit
     guardrail: Guardrail = Guardrail()
+    max_bytes: int = DEFAULT_MAX_BYTES  # per document, unpacked; 0: no cap
+    temp_dir: Path | None = None  # where outputs are written before the rename (outdir.OutputFolder)
+    keep_text: bool = False  # records carry the text their offsets refer to (for --audit)
 
     def ruleset(self) -> RuleSet:
         """The rules these options name (load_rules builds them once per process)."""
@@ -159,9 +164,34 @@ def work(task: Task) -> list[dict]:
 
 
 def work_chunk(tasks: list[Task]) -> list[list[ReportRecord]]:
-    """Runs in a pool worker: the records of each task, which pickle as their report lines and summary
-    digests (ReportRecord), so their encoding and counting is done here, not in the parent."""
-    return [[ReportRecord(record) for record in work(task)] for task in tasks]
+    """The records of each task as report lines and summary digests (ReportRecord), encoded and
+    counted where the work was done, not in the parent."""
+    return [reported(work(task)) for task in tasks]
+
+
+def reported(records: list[dict]) -> list[ReportRecord]:
+    return [ReportRecord(record, text=record.pop(_TEXT, None)) for record in records]
+
+
+# Where process() leaves a record's text for the audit page (Options.keep_text); never in the report.
+_TEXT = "\x00text"
+
+# Called after each JSONL record, so that the pool's parent knows the worker is not stuck on the file.
+_tick = None
+
+
+def _handle(task: Task, tick) -> list[ReportRecord]:
+    """A pool worker's job for one task."""
+    global _tick
+    _tick = tick
+    try:
+        return reported(work(task))
+    finally:
+        _tick = None
+
+
+def _lost(task: Task, why: str) -> list[ReportRecord]:
+    return [ReportRecord(_record(task.source, task.output, "failed", error=why))]
 
 
 class DocumentTimeout(BaseException):
@@ -173,25 +203,31 @@ def _alarm(signum, frame):
     raise DocumentTimeout
 
 
-def process_with_limit(task: Task, rules: RuleSet, options: Options) -> list[dict]:
-    """process() under the per-document time limit (SIGALRM, so only in a process's main thread:
-    elsewhere, as in a threaded Dask worker, the document runs without a limit)."""
-    limit = options.timeout
-    if input_format(task.source) == "html":
-        import_extractor()
-    if not limit or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        return process(task, rules, options)
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """DocumentTimeout after `seconds` (SIGALRM, so only in a process's main thread: elsewhere, as in a
+    threaded Dask worker, the document runs without this limit). The pool's parent also kills a worker
+    whose document runs past the limit (pool.py): this one ends a document stuck in Python code without
+    losing the worker; that one ends it wherever it is stuck."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            return process(task, rules, options)
+            yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    except DocumentTimeout:
-        return [_record(task.source, task.output, "failed", error=f"timed out after {limit:g} s")]
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def process_with_limit(task: Task, rules: RuleSet, options: Options) -> list[dict]:
+    """process(), each document under the per-document time limit."""
+    if input_format(task.source) == "html":
+        import_extractor()
+    return process(task, rules, options)
 
 
 class SchedulerError(CleanerError):
@@ -217,25 +253,30 @@ def run_reported(
     jobs: int = 1,
     previous: Path | None = None,
     scheduler: str | None = None,
+    journals: Iterable[Path] = (),
 ) -> Iterator[ReportRecord]:
     """Report records for every task, in input order, cleaning in `jobs` worker processes (or on the
     Dask cluster at `scheduler`); from worker processes they come already encoded and digested.
 
     Tasks are pulled from `tasks` only as workers free up, so memory stays flat whatever the number
-    of files. With `previous` (the last run's report), an input whose output is newer than it and
-    was made with the same rules is not cleaned again: its records are copied from that report.
+    of files. With `previous` (the last run's report) and `journals` (what killed runs recorded), an
+    input whose output is still the one a record describes, made with the same rules from an input no
+    newer than it, is not cleaned again: its records are copied.
+
+    Documents are cleaned in worker processes, even with jobs=1, whenever there is a time limit: a
+    document past it is ended by killing its worker, which the batch survives.
     """
-    current = Incremental(previous, options.ruleset().hash) if previous else None
+    current = Incremental(previous, options.ruleset().hash, journals) if previous else None
     tasks = _skip_current(tasks, current) if current else tasks
     try:
         if scheduler:
             from .dask_runner import run_dask  # the [dask] extra is optional
 
             yield from map(_reported, run_dask(tasks, options, scheduler))
-        elif jobs <= 1:
+        elif jobs <= 1 and not options.timeout:
             init_worker(options)
             for task in tasks:
-                yield from map(ReportRecord, [task] if isinstance(task, dict) else work(task))
+                yield from [ReportRecord(task)] if isinstance(task, dict) else reported(work(task))
         else:
             yield from _run_pool(tasks, options, jobs)
     finally:
@@ -261,14 +302,10 @@ def _skip_current(tasks, current: "Incremental"):
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 3
 # A worker's RE2 automata grow with the variety of text it reads: DFA states are built lazily and
-# kept, up to each regex's memory budget. A process's RSS grew by 15 MB from its 1,000th to its 4,000th
-# page of 1 KB. So a pool's workers are replaced after this many documents each: forked from the
-# parent, which holds the compiled rules, a fresh one starts in milliseconds, and a batch of millions
-# of files runs in the memory of a few hundred. Not under spawn, where it would compile the rules again.
-# With 1 KB pages and --jobs 2, a cold worker's peak RSS was 106 MB after its 500th page and up to
-# 124 MB after its 1,000th; warmed, 141 and 146-152 MB. A fresh worker starts from the automaton states
-# the parent built when it warmed (_warm_matcher), so renewing often costs little: 4,000 pages of 1 KB
-# took the same worker CPU time renewing after 500 as after 1,000 documents (three runs each).
+# kept, up to each regex's memory budget. So a worker is replaced after this many documents: forked
+# from the parent, which holds the compiled rules (and the states it built when it warmed,
+# _warm_matcher), a fresh one starts in milliseconds, and a batch of millions of files runs in the
+# memory of a few hundred. Not under spawn, where it would compile the rules again.
 RENEW_AFTER = 500
 
 
@@ -280,31 +317,16 @@ def _pool_context():
 
 # A batch warms the parent's matcher (_warm_matcher) only from this many documents on: warming costs
 # half a second once, about what cold workers lose over their first few hundred documents, so a
-# handful of files would only wait for it (5 files: 2.0 s without, 2.4 s with).
+# handful of files would only wait for it.
 WARM_FROM = 500
-
-
-def _new_pool(options: Options, jobs: int, warm: bool = False) -> ProcessPoolExecutor:
-    context = _pool_context()
-    if context.get_start_method() == "fork":
-        # Load and compile the rules here, once: every worker forked from this process inherits them
-        # (a second or more of regex compilation per worker otherwise), and so does one that replaces
-        # a worker that died.
-        init_worker(options)
-        if warm:
-            _warm_matcher()
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker, initargs=(options,))
-
 
 _warmed = False
 
 
 def _warm_matcher() -> None:
     """Build the line matcher's common automaton states once in this process, before workers are
-    forked from it, by scanning the rules' own examples (see LineMatcher.warm). A cold worker built
-    them over its first few hundred documents (0.5-0.8 s of CPU), and a renewed worker paid it again.
-    Warmed here (0.5-0.6 s, once per run, in batches of WARM_FROM documents or more), every worker
-    inherits them."""
+    forked from it, by scanning the rules' own examples (see LineMatcher.warm), so that every worker
+    inherits them instead of building them over its first few hundred documents."""
     global _warmed
     if _warmed or _worker_rules is None:
         return
@@ -317,6 +339,7 @@ def _warm_matcher() -> None:
 
 
 def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:
+    """Tasks in lists of CHUNK (the Dask runner's unit of work)."""
     chunk: list[Task | dict] = []
     for task in tasks:
         chunk.append(task)
@@ -328,77 +351,26 @@ def _chunks(tasks: Iterable[Task | dict]) -> Iterator[list[Task | dict]]:
 
 
 def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iterator[ReportRecord]:
-    """Chunks of tasks to a process pool, a bounded number in flight, records yielded in input order.
-
-    A worker that dies (a segfault in an extractor, os._exit, the OOM killer) breaks the whole pool and
-    every chunk in flight with it. Those chunks' tasks are then run again one at a time in a fresh pool:
-    the one that kills its worker again becomes a failed record, the others come out as usual.
-    """
+    """Every task's records in input order from a pool of `jobs` workers (pool.py), a bounded number of
+    tasks in flight. A worker that dies or is killed at the time limit fails its document only."""
     tasks = iter(tasks)
     first = list(islice(tasks, WARM_FROM))  # a few hundred paths: enough to tell a batch from a handful
-    warm = len(first) >= WARM_FROM
-    tasks = chain(first, tasks)
-    pool = _new_pool(options, jobs, warm)
-    renew_after = jobs * RENEW_AFTER if _pool_context().get_start_method() == "fork" else None
-    handed = 0  # documents given to `pool`
-    retired: deque = deque(maxlen=2)  # pools replaced while chunks of theirs may still be in flight
-    pending: deque = deque()  # (chunk, future or None for a chunk of records only)
-    chunks = _chunks(tasks)
-    try:
-        while True:
-            while len(pending) < jobs * IN_FLIGHT_PER_WORKER:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                work_items = [task for task in chunk if isinstance(task, Task)]
-                if work_items and renew_after is not None and handed >= renew_after:
-                    pool.shutdown(wait=False)  # its workers exit once their chunks in flight are done
-                    retired.append(pool)
-                    pool, handed = _new_pool(options, jobs, warm), 0
-                pending.append((chunk, pool.submit(work_chunk, work_items) if work_items else None))
-                handed += len(work_items)
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            try:
-                yield from _in_order(chunk, future)
-            except (BrokenProcessPool, CancelledError):
-                for broken in (*retired, pool):
-                    broken.shutdown(wait=True)  # every future is settled now: done, or broken with the pool
-                retired.clear()
-                pending.appendleft((chunk, future))
-                isolation = _new_pool(options, 1)
-                while pending:
-                    chunk, future = pending.popleft()
-                    try:
-                        yield from _in_order(chunk, future)  # it finished before the pool broke
-                    except (BrokenProcessPool, CancelledError):
-                        for task in chunk:
-                            records, isolation = _isolated(task, isolation, options)
-                            yield from records
-                isolation.shutdown(wait=True)
-                pool, handed = _new_pool(options, jobs, warm), 0
-    finally:
-        for finished in (*retired, pool):
-            finished.shutdown(wait=True, cancel_futures=True)
-
-
-def _in_order(chunk: list[Task | dict], future) -> Iterator[ReportRecord]:
-    results = iter(future.result() if future is not None else ())
-    for task in chunk:
-        yield from ([ReportRecord(task)] if isinstance(task, dict) else next(results))
-
-
-def _isolated(task: Task | dict, pool: ProcessPoolExecutor, options: Options):
-    """One task alone in `pool`: its records, and the pool to go on with (a new one if it broke)."""
-    if isinstance(task, dict):
-        return [ReportRecord(task)], pool
-    try:
-        return pool.submit(work_chunk, [task]).result()[0], pool
-    except BrokenProcessPool:
-        pool.shutdown(wait=True)
-        error = "the worker process cleaning it died (a crash in native code, or killed)"
-        return [ReportRecord(_record(task.source, task.output, "failed", error=error))], _new_pool(options, 1)
+    context = _pool_context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # Load and compile the rules here, once: every worker forked from this process inherits them
+        # (a second or more of regex compilation per worker otherwise), and so does a replacement.
+        init_worker(options)
+        if len(first) >= WARM_FROM:
+            _warm_matcher()
+    pool = Pool(
+        context, jobs, init_worker, (options,), _handle, _lost,
+        limit=options.timeout, chunk=CHUNK, in_flight=jobs * IN_FLIGHT_PER_WORKER * CHUNK,
+        renew_after=RENEW_AFTER if forked else None,
+    )
+    items = ((isinstance(task, Task), task) for task in chain(first, tasks))
+    for answer in pool.results(items):
+        yield from [ReportRecord(answer)] if isinstance(answer, dict) else answer
 
 
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
@@ -412,59 +384,132 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
             return [_record(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
         if _same_file(task.output, source_stat):
             raise OSError("the output would overwrite the input")
-        data = task.source.read_bytes()
-        if is_gzipped(task.source):
-            data = gunzip(data)
         fmt = input_format(task.source)
         if fmt == "jsonl":
-            body, records = _clean_jsonl(task, data, rules, options)
-        else:
-            if fmt == "html":
-                result = clean_html(data, rules=rules, site=task.site, guardrail=options.guardrail)
-            else:
-                result = clean(decode_bytes(data), rules=rules, site=task.site, guardrail=options.guardrail)
-            body, records = result.text, [_record(task.source, task.output, result.status, result, rules)]
+            return _clean_jsonl(task, rules, options)
+        data = read_document(task.source, options.max_bytes)
+        try:
+            with time_limit(options.timeout):
+                if fmt == "html":
+                    result, text = clean_html_with_text(data, rules=rules, site=task.site, guardrail=options.guardrail)
+                else:
+                    text = decode_bytes(data)
+                    result = clean(text, rules=rules, site=task.site, guardrail=options.guardrail)
+        except DocumentTimeout:
+            return [_record(task.source, task.output, "failed", error=f"timed out after {options.timeout:g} s")]
+        del data
+        record = _record(task.source, task.output, result.status, result, rules)
         if not options.dry_run:
-            write_atomic(task.output, body)
-        return records
+            record["output_digest"] = write_atomic(task.output, result.text, options.temp_dir)
+        if options.keep_text:
+            record[_TEXT] = text
+        return [record]
     except (OSError, DecodeError, ValueError) as exc:
         return [_record(task.source, task.output, "failed", error=_describe(exc))]
     except Exception as exc:  # noqa: BLE001 - the batch goes on, and the record says what broke
         return [_record(task.source, task.output, "failed", error=f"internal error: {type(exc).__name__}: {exc}")]
 
 
-def _clean_jsonl(task: Task, data: bytes, rules: RuleSet, options: Options) -> tuple[str, list[dict]]:
-    """Same records, same order, every other field kept; the text field cleaned. A line that is not
-    a JSON object is written through unchanged and reported as failed."""
-    lines_out, records = [], []
-    text = decode_bytes(data)
-    # Split on \n only: a JSON string may hold U+2028 and other breaks that str.splitlines() splits on.
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
+def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
+    """Same records, same order, every other field kept; the text field cleaned. Read and written a
+    record at a time, each record a document of its own (size cap, time limit). A record that cannot be
+    cleaned (not a JSON object, no text field, over the cap, text that is no Unicode) is written through
+    unchanged and reported as failed; the others are cleaned."""
+    records: list[dict] = []
+    output = None if options.dry_run else AtomicFile(task.output, options.temp_dir)
+    try:
+        with opened(task.source) as stream:
+            head = stream.peek(8192)[:8192]
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise DecodeError("UTF-16 or UTF-32 JSONL: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
+            if b"\x00" in head:
+                raise DecodeError("binary data (NUL bytes), not text")
+            for number, (raw, whole) in enumerate(read_lines(stream, options.max_bytes), start=1):
+                if not whole:
+                    if output is not None:  # passed through, a bounded piece at a time, in UTF-8
+                        as_utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+                        for piece in chain([raw], rest_of_line(stream)):
+                            output.write(as_utf8.decode(piece).encode("utf-8"))
+                        output.write(as_utf8.decode(b"", final=True).encode("utf-8"))
+                    else:
+                        for _ in rest_of_line(stream):
+                            pass
+                    records.append(_line_failed(task, number, str(TooLarge(options.max_bytes, "the record"))))
+                    continue
+                line_out, record = _clean_json_line(task, number, raw, rules, options)
+                if record is not None:
+                    records.append(record)
+                if output is not None:
+                    output.write(line_out)
+                if _tick is not None:
+                    _tick()
+        if output is not None:
+            digest = output.commit()
+            for record in records:
+                record["output_digest"] = digest
+        return records
+    finally:
+        if output is not None:
+            output.close()
+
+
+def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, options: Options) -> tuple[bytes, dict | None]:
+    """The output line for one JSONL line and its record (None for a blank line)."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    body = raw.removesuffix(b"\n").removesuffix(b"\r")
+    if not body.strip():
+        return b"", None
+    try:
         try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
-            value = obj.get(options.text_field)
-            if not isinstance(value, str):
-                raise ValueError(f"no string field {options.text_field!r}")
-        except ValueError as exc:
-            lines_out.append(line)
-            record = _record(task.source, task.output, "failed", error=f"line {number}: {_describe(exc)}")
-            record["id"] = number
-            records.append(record)
-            continue
-        record_id = obj.get(options.id_field, number)
-        site = _site_of_url(obj.get("url")) or task.site
-        result = clean(value, rules=rules, site=site, guardrail=options.guardrail)
-        obj[options.text_field] = result.text
-        lines_out.append(json.dumps(obj, ensure_ascii=False))
-        record = _record(task.source, task.output, result.status, result, rules)
+            line = body.decode("utf-8")
+        except UnicodeDecodeError:
+            line = decode_bytes(body)
+        obj = json.loads(line)
+        if not isinstance(obj, dict):
+            raise ValueError("not a JSON object")
+        value = obj.get(options.text_field)
+        if not isinstance(value, str):
+            raise ValueError(f"no string field {options.text_field!r}")
+        if has_surrogates(value):
+            raise ValueError(f"field {options.text_field!r} holds a lone surrogate escape (\\ud800-\\udfff), not text")
+    except (ValueError, DecodeError) as exc:
+        return _as_utf8(body) + b"\n", _line_failed(task, number, f"line {number}: {_describe(exc)}")
+    record_id = obj.get(options.id_field, number)
+    if isinstance(record_id, str):
+        record_id = json_safe(record_id)
+    site = _site_of_url(obj.get("url")) or task.site
+    try:
+        with time_limit(options.timeout):
+            result = clean(value, rules=rules, site=site, guardrail=options.guardrail)
+    except DocumentTimeout:
+        record = _line_failed(task, number, f"line {number}: timed out after {options.timeout:g} s")
         record["id"] = record_id
-        records.append(record)
-    return "".join(line + "\n" for line in lines_out), records
+        return body + b"\n", record
+    obj[options.text_field] = result.text
+    record = _record(task.source, task.output, result.status, result, rules)
+    record["id"] = record_id
+    if options.keep_text:
+        record[_TEXT] = value
+    line = json.dumps(obj, ensure_ascii=False)
+    if has_surrogates(line):  # another field holds an escaped lone surrogate: keep it escaped
+        line = json.dumps(obj)
+    return line.encode("utf-8") + b"\n", record
+
+
+def _as_utf8(line: bytes) -> bytes:
+    """A line written through as it is when it is UTF-8; else as decoded, so every output is UTF-8."""
+    try:
+        line.decode("utf-8")
+        return line
+    except UnicodeDecodeError:
+        return decode_mixed(line).encode("utf-8")
+
+
+def _line_failed(task: Task, number: int, error: str) -> dict:
+    record = _record(task.source, task.output, "failed", error=error)
+    record["id"] = number
+    return record
 
 
 def _site_of_url(url) -> str | None:
@@ -476,12 +521,12 @@ def _site_of_url(url) -> str | None:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return str(exc) or type(exc).__name__
+        return f"{exc.strerror}: {path_text(exc.filename)}" if exc.filename else exc.strerror
+    return json_safe(str(exc)) or type(exc).__name__
 
 
 def _record(source, output, status, result: Result | None = None, rules: RuleSet | None = None, error=None) -> dict:
-    record = {"source": str(source), "output": str(output) if output else None, "status": status}
+    record = {"source": path_text(source), "output": path_text(output) if output else None, "status": status}
     if error:
         record["error"] = error
     if result is not None and result.guard:
@@ -501,42 +546,3 @@ def _same_file(output: Path, source_stat: os.stat_result) -> bool:
     except OSError:  # no output yet, or an unusable path: writing it will say why
         return False
     return (other.st_dev, other.st_ino) == (source_stat.st_dev, source_stat.st_ino)
-
-
-# The output folder this process made last: inputs come folder by folder, so a batch writes runs of files
-# into the same folder, and a mkdir per file (a failing system call and a Python exception each time) was
-# 4% of a run on 1 KB files. One folder, not a set of them: a crawl may have millions.
-_last_folder: Path | None = None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees a partial file."""
-    global _last_folder
-    data = text.encode("utf-8")  # before any file exists: text that cannot be written leaves nothing
-    folder = path.parent
-    if folder != _last_folder:
-        folder.mkdir(parents=True, exist_ok=True)
-        _last_folder = folder
-    # Plain strings and os-level calls: a Path and a buffered file object per output were a fifth of
-    # what writing a 1 KB output cost in Python.
-    temporary = os.path.join(folder, f".{path.name}.{os.getpid()}.tmp")
-    try:
-        try:
-            handle = os.open(temporary, _CREATE, 0o666)
-        except FileNotFoundError:  # the folder went away since it was made: make it again
-            folder.mkdir(parents=True, exist_ok=True)
-            handle = os.open(temporary, _CREATE, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
-        finally:
-            os.close(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)

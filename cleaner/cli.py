@@ -1,7 +1,9 @@
 """The command line: parse, call the library, print. No cleaning logic lives here."""
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -17,7 +19,9 @@ from .errors import CleanerError
 from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
 from .html import clean_html, page_text
-from .report import ReportRecord, ReportWriter, Summary
+from .outdir import OutputFolder, overlaps
+from .report import ReportRecord, ReportWriter, Summary, stale_journals
+from .textsafe import path_text, visible
 from .ruleset import load_rules
 
 app = typer.Typer(
@@ -37,7 +41,7 @@ DisableOption = typer.Option(None, "--disable", metavar="RULE-ID", help="Leave o
 
 def fail(message: str) -> None:
     """One `Error:` line on stderr and exit 2: for usage errors and bad rule files."""
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(f"Error: {visible(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -67,7 +71,8 @@ def clean_command(
     id_field: str = typer.Option("id", "--id-field", help="JSONL inputs: the field naming a record in the report [else its line number]."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
     force: bool = typer.Option(False, "--force", help="Clean every input again, even those whose output is up to date."),
-    timeout: float = typer.Option(30.0, "--timeout", min=0.0, help="Seconds a document may take before it is reported failed (0: no limit)."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.0, help="Seconds a document may take before it is ended and reported failed (0: no limit)."),
+    max_bytes: str = typer.Option("32M", "--max-bytes", metavar="SIZE", help="Largest document read, unpacked (a file, or a JSONL record), e.g. 500K, 64M, 1G; larger ones are reported failed (0: no cap)."),
 ) -> None:
     """Clean files and folders of scraped pages.
 
@@ -81,8 +86,12 @@ def clean_command(
       cleaner clean scraped/ --out clean/ --audit audit.html
       cleaner clean crawl.jsonl --out clean/ --text-field content --id-field url
       cleaner clean scraped/ --out clean/ --scheduler tcp://scheduler:8786
+
+    A rerun into the same --out cleans only what changed: inputs newer than their outputs, outputs
+    made with other rules, and what an interrupted run did not finish.
     """
     ruleset = _load(rules, no_default_rules, disable)
+    cap = _size(max_bytes)
     if guardrail not in GUARD_MODES:
         fail(f"--guardrail must be one of {', '.join(GUARD_MODES)}, got {guardrail!r}")
     guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
@@ -96,40 +105,88 @@ def clean_command(
     paths = [Path(i) for i in inputs]
     for path in paths:
         if not path.exists():
-            fail(f"{path}: no such file or folder")
-        if path.is_dir() and path.resolve() == out.resolve():
-            fail(f"--out {out} is the input folder itself: outputs would overwrite inputs")
-    options = Options(
-        rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, disabled=tuple(disable or []),
-        dry_run=dry_run, guardrail=guard,
-        text_field=text_field, id_field=id_field, timeout=timeout,
-    )
+            fail(f"{path_text(path)}: no such file or folder")
+    overlap = overlaps(out, paths)
+    if overlap is not None:
+        fail(f"--out {path_text(out)} overlaps the input {path_text(overlap)}: outputs could overwrite inputs; choose a folder outside the inputs")
     report_path = report or out / "report.jsonl"
-    # A rerun reuses what the last report says of up-to-date outputs (not with --force or --dry-run).
-    previous = None if force or dry_run or str(report_path) == "-" else report_path
+    to_stderr = str(report_path) == "-"
     summary = Summary()
-    progress = Progress() if sys.stderr.isatty() else None
-    auditor = _audit_writer(audit, ruleset)
-    try:
-        records = run_reported(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler)
-        with ReportWriter(report_path) as writer:
+    with contextlib.ExitStack() as stack:
+        try:
+            folder = stack.enter_context(OutputFolder(out))
+            writer = StreamReport(sys.stderr) if to_stderr else stack.enter_context(ReportWriter(report_path))
+            auditor = _audit_writer(audit, ruleset)
+        except CleanerError as exc:
+            fail(str(exc))
+        options = Options(
+            rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, disabled=tuple(disable or []),
+            dry_run=dry_run, guardrail=guard, text_field=text_field, id_field=id_field, timeout=timeout,
+            max_bytes=cap, temp_dir=folder.temp_dir, keep_text=auditor is not None,
+        )
+        # A rerun reuses what the last report and killed runs' journals say of up-to-date outputs (not
+        # with --force or --dry-run, nor for an audit, which shows each page's text as it was cleaned).
+        reuse = not (force or dry_run or to_stderr or auditor is not None)
+        previous = report_path if reuse else None
+        journals = stale_journals(report_path) if reuse else ()
+        progress = Progress() if sys.stderr.isatty() else None
+        try:
+            records = run_reported(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler, journals=journals)
             for reported in records:
                 writer.write_line(reported.line)
                 summary.merge(reported.digest)
                 if auditor is not None:
-                    auditor.add(reported.record)
+                    auditor.add(reported.record, text=reported.text)
                 if progress is not None:
                     progress.update(summary.documents, summary.chars_in)
-    except SchedulerError as exc:
-        fail(str(exc))
+            if to_stderr:
+                writer.commit()
+        except SchedulerError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            if progress is not None:
+                progress.close()
+            typer.echo(f"interrupted: {summary.documents:,} documents done; rerun the same command to resume", err=True)
+            raise typer.Exit(130) from None
+        except OSError as exc:  # the report (or the audit page) cannot be written: a full disk, say
+            typer.echo(f"Error: writing the report: {exc.strerror or exc}; {summary.documents:,} documents were done, "
+                       "the previous report is kept; rerun to resume when the problem is fixed", err=True)
+            raise typer.Exit(1) from None
+        try:
+            stack.close()  # the report into place, the output folder released
+        except OSError as exc:
+            typer.echo(f"Error: writing the report: {exc.strerror or exc}; the previous report is kept; rerun to resume", err=True)
+            raise typer.Exit(1) from None
     if progress is not None:
         progress.close()
     typer.echo(summary.render(), err=True)
-    typer.echo(f"report: {report_path}", err=True)
+    typer.echo(f"report: {'stderr' if to_stderr else path_text(report_path)}", err=True)
     if auditor is not None:
         auditor.close()
-        typer.echo(f"audit: {audit}", err=True)
+        typer.echo(f"audit: {path_text(audit)}", err=True)
     raise typer.Exit(0 if summary.ok else 1)
+
+
+def _size(text: str) -> int:
+    """A byte count from '32M', '500K', '1G' or a number."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)i?B?\s*", text, re.IGNORECASE)
+    if not match:
+        fail(f"--max-bytes must be a size like 500K, 32M or 1G, got {text!r}")
+    factor = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}[match.group(2).upper()]
+    return int(float(match.group(1)) * factor)
+
+
+class StreamReport:
+    """--report -: the records on a stream (stderr), as they come."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write_line(self, line: str) -> None:
+        self.stream.write(line + "\n")
+
+    def commit(self) -> None:
+        self.stream.flush()
 
 
 def _audit_writer(path: Optional[Path], ruleset):
@@ -140,7 +197,7 @@ def _audit_writer(path: Optional[Path], ruleset):
     try:
         return AuditWriter(path, ruleset)
     except OSError as exc:
-        fail(f"--audit {path}: {exc.strerror or exc}")
+        fail(f"--audit {path_text(path)}: {exc.strerror or exc}")
 
 
 def _clean_stdin(
@@ -197,7 +254,7 @@ def rules_list(
     """
     for rule in _load(rules, no_default_rules, disable):
         meta = rule.meta
-        typer.echo(f"{meta.id:<34} {meta.kind:<10} {meta.file:<34} {meta.description}")
+        typer.echo(visible(f"{meta.id:<34} {meta.kind:<10} {meta.file:<34} {meta.description}"))
 
 
 @rules_app.command("test")
@@ -313,8 +370,8 @@ def explain_command(
     colour = not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
         typer.echo(explain_file(file, ruleset, site, colour), nl=False)
-    except (OSError, CleanerError, ValueError) as exc:
-        fail(f"{file}: {getattr(exc, 'strerror', None) or exc}")
+    except (OSError, CleanerError, ValueError, LookupError) as exc:
+        fail(f"{path_text(file)}: {getattr(exc, 'strerror', None) or exc}")
 
 
 @app.callback(invoke_without_command=True)

@@ -136,12 +136,19 @@ def clean_html(
     html: bytes | str, rules: RuleSet | None = None, site: str | None = None, *, guardrail: Guardrail | None = None
 ) -> Result:
     """Extract and clean one page: selector rules on the DOM, trafilatura, then the text rules."""
+    return clean_html_with_text(html, rules, site, guardrail=guardrail)[0]
+
+
+def clean_html_with_text(
+    html: bytes | str, rules: RuleSet | None = None, site: str | None = None, *, guardrail: Guardrail | None = None
+) -> tuple[Result, str]:
+    """clean_html(), and the extracted text that the removals' offsets refer to (page_text())."""
     rules = rules if rules is not None else default_rules()
     if isinstance(html, bytes):
         html = decode_bytes(html, is_html=True)
     tree = parse(html) if html.strip() else None
     if tree is None:
-        return clean("", rules=rules, site=site, guardrail=guardrail)
+        return clean("", rules=rules, site=site, guardrail=guardrail), ""
     active = rules.for_site(site)
     title_rules = [(rule, rule.titles(tree)) for rule in active if isinstance(rule, PageTitleRule)]
     dom_removals = apply_selectors(tree, active)
@@ -153,9 +160,9 @@ def clean_html(
         if title_removals:
             break
     if not dom_removals and not title_removals:
-        return result
+        return result, text
     status = "cleaned" if result.status == "unchanged" else result.status
-    return replace(result, removals=dom_removals + title_removals + result.removals, status=status)
+    return replace(result, removals=dom_removals + title_removals + result.removals, status=status), text
 
 
 def drop_title_line(text: str, result: Result, rule: PageTitleRule, titles: frozenset) -> tuple[Result, list[Removal]]:

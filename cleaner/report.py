@@ -1,13 +1,24 @@
 """The report: one JSON line per document (report.jsonl) and the end-of-run summary."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .digest import Digest, digest_of
+from .errors import CleanerError
+from .output import make_readable
+from .textsafe import has_surrogates, json_safe, path_text, visible
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: journals are not locked
+    fcntl = None
 
 STATUSES = ("cleaned", "unchanged", "guarded", "failed", "skipped")
 LISTED_DOCUMENTS = 20  # failed/skipped and guarded documents named in the summary
@@ -23,10 +34,12 @@ class ReportRecord:
     back when a consumer wants the dict (the audit page, run()'s callers).
     """
 
-    __slots__ = ("_record", "_line", "_digest")
+    __slots__ = ("_record", "_line", "_digest", "text")
 
-    def __init__(self, record: dict | None = None, line: str | None = None, digest: Digest | None = None):
+    def __init__(self, record: dict | None = None, line: str | None = None, digest: Digest | None = None,
+                 text: str | None = None):
         self._record, self._line, self._digest = record, line, digest
+        self.text = text  # the text the removals' offsets refer to, for the audit page; not in the line
 
     @property
     def record(self) -> dict:
@@ -38,7 +51,12 @@ class ReportRecord:
     def line(self) -> str:
         """The record's line in report.jsonl, without its newline."""
         if self._line is None:
-            self._line = json.dumps(self._record, ensure_ascii=False)
+            line = json.dumps(self._record, ensure_ascii=False)
+            if has_surrogates(line):  # UTF-8 cannot hold them: show them as text instead
+                line = json.dumps(_json_safe(self._record), ensure_ascii=False)
+            if _LINE_BREAKS.search(line):  # escaped, so that no reader splits a record in two
+                line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+            self._line = line
         return self._line
 
     @property
@@ -48,35 +66,109 @@ class ReportRecord:
         return self._digest
 
     def __reduce__(self):
-        return ReportRecord, (None, self.line, self.digest)
+        return ReportRecord, (None, self.line, self.digest, self.text)
+
+
+# What str.splitlines() and other readers take for line breaks besides \n and \r (which JSON escapes).
+_LINE_BREAKS = re.compile("[\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _json_safe(value):
+    if isinstance(value, str):
+        return json_safe(value)
+    if isinstance(value, dict):
+        return {_json_safe(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 class ReportWriter:
-    """Writes records as they come to a temporary file, renamed into place when the run closes it,
-    so a report on disk is always a whole one."""
+    """Writes records as they come to a journal beside the report, renamed into place by commit(), so a
+    report on disk is always a whole one.
+
+    A run that does not end well (an error, a full disk, Ctrl-C, kill -9) leaves its journal: the
+    records of what it did, which the next run reuses where they still describe the outputs
+    (incremental.py) and removes when it commits. A journal is locked while its run writes it, so a
+    journal that can be locked is one whose run is over.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self._handle = open(self._temporary, "w", encoding="utf-8", newline="\n")
+        if path.is_dir():
+            raise CleanerError(f"--report {path_text(path)} is a folder: give a file name")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._temporary = tempfile.mkstemp(prefix=_journal_prefix(path), suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise CleanerError(f"--report {path_text(path)}: cannot write there: {exc.strerror or exc}") from None
+        make_readable(fd)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self._written = False
 
     def write(self, record: dict) -> None:
         self.write_line(ReportRecord(record).line)
 
     def write_line(self, line: str) -> None:
         """A record already encoded (ReportRecord.line)."""
+        self._written = True
         self._handle.write(line + "\n")
 
-    def close(self) -> None:
-        self._handle.close()
+    def commit(self) -> None:
+        """The report is whole: into place, and the journals of earlier runs are done with."""
+        self._handle.close()  # flushes: a full disk is found here, before anything is renamed
         os.replace(self._temporary, self.path)
+        for journal in stale_journals(self.path):
+            with contextlib.suppress(OSError):
+                journal.unlink()
+
+    def abandon(self) -> None:
+        """Keep the journal for the next run; never put a partial report in place."""
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        if not self._written:  # nothing to resume from
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)
 
     def __enter__(self) -> "ReportWriter":
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abandon()
+
+
+def _journal_prefix(path: Path) -> str:
+    return f".{path.name[:100]}."
+
+
+def stale_journals(path: Path) -> list[Path]:
+    """Journals of runs over (unlocked) beside the report `path`, oldest first."""
+    prefix = _journal_prefix(path)
+    try:
+        names = [name for name in os.listdir(path.parent) if name.startswith(prefix) and name.endswith(".tmp")]
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        journal = path.parent / name
+        try:
+            fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            found.append((os.fstat(fd).st_mtime_ns, journal))
+        except BlockingIOError:
+            pass  # a run is writing it
+        finally:
+            os.close(fd)
+    return [journal for _, journal in sorted(found)]
 
 
 @dataclass
@@ -160,7 +252,7 @@ class Summary:
 def _listing(title: str, listed: list[tuple[str, str]], total: int) -> list[str]:
     if not total:
         return []
-    lines = [title] + [f"  {where}: {why}" for where, why in listed]
+    lines = [title] + [f"  {visible(where)}: {visible(why)}" for where, why in listed]
     if total > len(listed):
         lines.append(f"  ... and {total - len(listed)} more (see the report)")
     return lines
