@@ -15,6 +15,16 @@ Targets and what each checks on every input:
 - process:  a file of random bytes under a random input name, through batch.process(): a report record
             with a known status, never an internal error.
 - html:     random tag soup, deeply nested: extraction and cleaning raise nothing.
+- names:    a folder of files with random-byte names through the batch and the report writer: every
+            file has exactly one record, every report line is UTF-8 JSON naming its file.
+- charsets: pages declaring random charset labels (codecs that are no text encoding among them), in
+            random encodings: decoding gives writable text or DecodeError, cleaning raises nothing.
+- jsonl:    JSONL files of records with lone surrogate escapes, invalid escapes, random bytes: a record
+            each with a known status, never an internal error; one output line per record, in UTF-8.
+- aliases:  rule files with YAML anchors and alias nests of random depth and width under random keys:
+            loaded, or one RuleError of a few hundred characters, within a second.
+- gzip:     gzip members unpacking to random sizes against a random --max-bytes: TooLarge exactly when
+            over the cap, and reading allocates no more than a few times the cap.
 
 Each target runs in rounds of fresh random examples until its time is up; a failure is printed with
 its minimal example and counted. Exit 1 when anything failed.
@@ -155,6 +165,164 @@ def target_html(html: str) -> None:
     check_accounting(text, result)
 
 
+@st.composite
+def file_names(draw) -> bytes:
+    name = draw(st.binary(min_size=1, max_size=120).filter(lambda b: b"/" not in b and b"\0" not in b))
+    return name + draw(st.sampled_from([b".txt", b".md", b".html", b".jsonl", b".txt.gz"]))
+
+
+def target_names(names: list[bytes]) -> None:
+    import json
+    import os
+
+    from cleaner.batch import plan, run_reported
+    from cleaner.report import ReportWriter
+    from cleaner.textsafe import path_text
+
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder) / "in"
+        inputs.mkdir()
+        made = set()
+        for name in names:
+            if name.startswith(b".") or name in made:
+                continue  # hidden files are not inputs
+            made.add(name)
+            data = b"Share on Facebook\n\n" + PROSE[0].encode() + b"\n"
+            (inputs / os.fsdecode(name)).write_bytes(gzip.compress(data) if name.endswith(b".gz") else data)
+        report = Path(folder) / "report.jsonl"
+        with ReportWriter(report) as writer:
+            for reported in run_reported(plan([inputs], Path(folder) / "out"), Options(timeout=0)):
+                writer.write_line(reported.line)
+        records = [json.loads(line) for line in report.read_bytes().decode("utf-8").splitlines()]
+        expected = sorted(path_text(inputs / os.fsdecode(name)) for name in made)
+        assert sorted(r["source"] for r in records if r.get("id") in (None, 1)) == expected or \
+            {r["source"] for r in records} == set(expected), (expected, [r["source"] for r in records])
+
+
+CHARSET_LABELS = ["utf-8", "utf-16", "utf-16le", "UTF-32", "ucs-2", "base64", "hex", "rot13", "zlib", "uu", "bz2",
+                  "quopri", "idna", "punycode", "unicode_escape", "raw_unicode_escape", "cp1252", "latin-1",
+                  "shift_jis", "gb2312", "koi8-r", "mbcs", "utf-7", "x-user-defined", "", "\u00e9", "utf-8;"]
+
+
+@st.composite
+def declared_pages(draw) -> bytes:
+    label = draw(st.one_of(st.sampled_from(CHARSET_LABELS), st.text(max_size=12)))
+    body = draw(st.sampled_from(PROSE))
+    page = f'<html><head><meta charset="{label}"><title>t</title></head><body><p>{body}</p></body></html>'
+    data = page.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
+    return data
+
+
+def target_charsets(data: bytes) -> None:
+    from cleaner.html import clean_html
+
+    try:
+        text = decode_bytes(data, is_html=True)
+    except DecodeError:
+        return
+    text.encode("utf-8")
+    result = clean_html(data)
+    result.text.encode("utf-8")
+
+
+@st.composite
+def jsonl_files(draw) -> bytes:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.integers(0, 4))
+        if kind == 0:
+            lines.append(b'{"id": 1, "text": "' + draw(st.sampled_from(PROSE)).encode() + b'"}')
+        elif kind == 1:  # a lone surrogate escape, in the text or elsewhere
+            where = draw(st.sampled_from(["text", "title"]))
+            code = draw(st.integers(0xD800, 0xDFFF))
+            lines.append(f'{{"{where}": "a\\u{code:04x}b", "text": "Hello there."}}'.encode()
+                         if where == "title" else f'{{"text": "a\\u{code:04x}b"}}'.encode())
+        elif kind == 2:  # an invalid escape
+            lines.append(b'{"text": "bad \\' + draw(st.sampled_from([b"x", b"u12", b"q", b""])) + b'"}')
+        elif kind == 3:
+            lines.append(draw(st.binary(max_size=80)).replace(b"\n", b" "))
+        else:
+            lines.append(b"")
+    return b"\n".join(lines) + draw(st.sampled_from([b"", b"\n", b"\r\n"]))
+
+
+def target_jsonl(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "crawl.jsonl"
+        source.write_bytes(data)
+        output = Path(folder) / "out" / "crawl.jsonl"
+        records = process(Task(source, output), default_rules(), Options(timeout=0))
+        for record in records:
+            assert record["status"] in STATUSES, record["status"]
+            assert not str(record.get("error", "")).startswith("internal error"), record["error"]
+        if output.exists():
+            written = output.read_bytes()
+            written.decode("utf-8")
+            lines = [line for line in written.split(b"\n") if line.strip()]
+            assert len(lines) == len(records), (lines, records)
+
+
+@st.composite
+def alias_rule_files(draw) -> str:
+    depth, width = draw(st.integers(0, 12)), draw(st.integers(1, 12))
+    key = draw(st.sampled_from(["max_chars", "zone", "pattern", "description", "examples", "languages", "sites"]))
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * width) + "]"]
+    for level in range(1, depth + 1):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * width) + "]")
+    lines += ["id: fuzzed", "description: d", "kind: line"]
+    if key != "pattern":
+        lines.append("pattern: '^x$'")
+    if key != "description":
+        lines.append(f"{key}: *a{depth}")
+    else:
+        lines[-3] = f"description: *a{depth}"
+    return "\n".join(lines) + "\n"
+
+
+def target_aliases(text: str) -> None:
+    from cleaner.errors import RuleError
+    from cleaner.ruleset import load_rules
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rule.yaml"
+        path.write_text(text)
+        started = time.monotonic()
+        try:
+            load_rules([path], defaults=False)
+        except RuleError as exc:
+            assert len(str(exc)) < 600, str(exc)[:200]
+        assert time.monotonic() - started < 1.0, "slow"
+
+
+@st.composite
+def gzip_members(draw) -> tuple[bytes, int, int]:
+    size = draw(st.integers(0, 4 << 20))
+    piece = draw(st.sampled_from([b"\0", b"word ", b"The cat sat.\n"]))
+    data = (piece * (size // len(piece) + 1))[:size]
+    return gzip.compress(data, compresslevel=1), size, draw(st.integers(1, 2 << 20))
+
+
+def target_gzip(member: tuple[bytes, int, int]) -> None:
+    import tracemalloc
+
+    from cleaner.reading import TooLarge, read_document
+
+    data, size, cap = member
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.txt.gz"
+        path.write_bytes(data)
+        tracemalloc.start()
+        try:
+            read = read_document(path, cap)
+            assert size <= cap and len(read) == size
+        except TooLarge:
+            assert size > cap
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert peak <= 3 * cap + (1 << 20), f"{peak:,} bytes read for a cap of {cap:,}"
+
+
 TARGETS = {
     "decode": (target_decode, dict(data=raw_bytes)),
     "gunzip": (target_gunzip, dict(data=damaged_gzip())),
@@ -162,6 +330,11 @@ TARGETS = {
     "shipped": (target_shipped, dict(text=documents())),
     "process": (target_process, dict(data=raw_bytes, suffix=st.sampled_from(SUFFIXES))),
     "html": (target_html, dict(html=tag_soup())),
+    "names": (target_names, dict(names=st.lists(file_names(), min_size=1, max_size=5))),
+    "charsets": (target_charsets, dict(data=declared_pages())),
+    "jsonl": (target_jsonl, dict(data=jsonl_files())),
+    "aliases": (target_aliases, dict(text=alias_rule_files())),
+    "gzip": (target_gzip, dict(member=gzip_members())),
 }
 
 

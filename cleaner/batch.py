@@ -36,6 +36,7 @@ from .pool import Pool
 from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line
 from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
+from .spool import RecordSpool, SpooledRecords
 from .textsafe import has_surrogates, json_safe, path_text
 
 _HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -169,8 +170,19 @@ def work_chunk(tasks: list[Task]) -> list[list[ReportRecord]]:
     return [reported(work(task)) for task in tasks]
 
 
-def reported(records: list[dict]) -> list[ReportRecord]:
-    return [ReportRecord(record, text=record.pop(_TEXT, None)) for record in records]
+def reported(records: list) -> list:
+    """Records as ReportRecords; a SpooledRecords (a large JSONL file's) passes as it is: see expand()."""
+    return [ReportRecord(record, text=record.pop(_TEXT, None)) if isinstance(record, dict) else record
+            for record in records]
+
+
+def expand(records: list) -> Iterator[ReportRecord]:
+    """Every ReportRecord of a task's answer, the spooled ones read back from their file."""
+    for record in records:
+        if isinstance(record, SpooledRecords):
+            yield from record.records()
+        else:
+            yield record
 
 
 # Where process() leaves a record's text for the audit page (Options.keep_text); never in the report.
@@ -272,11 +284,11 @@ def run_reported(
         if scheduler:
             from .dask_runner import run_dask  # the [dask] extra is optional
 
-            yield from map(_reported, run_dask(tasks, options, scheduler))
+            yield from expand(map(_reported, run_dask(tasks, options, scheduler)))
         elif jobs <= 1 and not options.timeout:
             init_worker(options)
             for task in tasks:
-                yield from [ReportRecord(task)] if isinstance(task, dict) else reported(work(task))
+                yield from [ReportRecord(task)] if isinstance(task, dict) else expand(reported(work(task)))
         else:
             yield from _run_pool(tasks, options, jobs)
     finally:
@@ -284,8 +296,8 @@ def run_reported(
             current.close()
 
 
-def _reported(record: dict | ReportRecord) -> ReportRecord:
-    return record if isinstance(record, ReportRecord) else ReportRecord(record)
+def _reported(record):
+    return ReportRecord(record) if isinstance(record, dict) else record
 
 
 def _skip_current(tasks, current: "Incremental"):
@@ -370,7 +382,7 @@ def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iter
     )
     items = ((isinstance(task, Task), task) for task in chain(first, tasks))
     for answer in pool.results(items):
-        yield from [ReportRecord(answer)] if isinstance(answer, dict) else answer
+        yield from [ReportRecord(answer)] if isinstance(answer, dict) else expand(answer)
 
 
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
@@ -415,8 +427,9 @@ def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
     record at a time, each record a document of its own (size cap, time limit). A record that cannot be
     cleaned (not a JSON object, no text field, over the cap, text that is no Unicode) is written through
     unchanged and reported as failed; the others are cleaned."""
-    records: list[dict] = []
+    records = RecordSpool(options.temp_dir)
     output = None if options.dry_run else AtomicFile(task.output, options.temp_dir)
+    finished = False
     try:
         with opened(task.source) as stream:
             head = stream.peek(8192)[:8192]
@@ -443,14 +456,14 @@ def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
                     output.write(line_out)
                 if _tick is not None:
                     _tick()
-        if output is not None:
-            digest = output.commit()
-            for record in records:
-                record["output_digest"] = digest
-        return records
+        answer = records.finish({"output_digest": output.commit()} if output is not None else {})
+        finished = True
+        return answer
     finally:
         if output is not None:
             output.close()
+        if not finished:
+            records.discard()
 
 
 def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, options: Options) -> tuple[bytes, dict | None]:

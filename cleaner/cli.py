@@ -162,7 +162,11 @@ def clean_command(
     typer.echo(summary.render(), err=True)
     typer.echo(f"report: {'stderr' if to_stderr else path_text(report_path)}", err=True)
     if auditor is not None:
-        auditor.close()
+        try:
+            auditor.close()
+        except OSError as exc:
+            typer.echo(f"Error: writing the audit page {path_text(audit)}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"audit: {path_text(audit)}", err=True)
     raise typer.Exit(0 if summary.ok else 1)
 

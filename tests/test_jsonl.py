@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -66,3 +69,33 @@ def test_a_bad_line_is_kept_and_reported_failed(tmp_path):
     assert lines[1] == "not json {" and json.loads(lines[2]) == {"id": 3, "body": "no text"}
     assert [(r["id"], r["status"]) for r in report] == [(1, "unchanged"), (2, "failed"), (3, "failed")]
     assert "no string field 'text'" in report[2]["error"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_large_jsonl_file_s_records_wait_on_disk_and_come_out_the_same(tmp_path, monkeypatch, jobs):
+    """Past SPOOL_AFTER records a file's report records go to a spool file in the run's temporary
+    folder, so a worker's memory does not grow with the records of one file."""
+    from cleaner import spool
+    from cleaner.batch import Options, plan, run
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [json.dumps({"id": n, "text": f"Story {n}.\n\nShare on Facebook\n\nThe council met on day {n}."})
+            for n in range(35)]
+    rows.insert(20, "not json")
+    (folder / "crawl.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole = list(run(plan([folder], tmp_path / "whole"), Options(), jobs=jobs))
+    monkeypatch.setattr(spool, "SPOOL_AFTER", 10)
+    read_back = []
+    real_records = spool.SpooledRecords.records
+    monkeypatch.setattr(spool.SpooledRecords, "records", lambda self: (read_back.append(self.path), real_records(self))[1])
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    spooled = list(run(plan([folder], tmp_path / "spooled"), Options(temp_dir=temp), jobs=jobs))
+    assert len(whole) == 36 and [r["status"] for r in whole].count("failed") == 1
+    def same(records):
+        return [{k: v for k, v in r.items() if k != "output"} for r in records]
+    assert same(spooled) == same(whole)
+    assert (tmp_path / "spooled" / "crawl.jsonl").read_bytes() == (tmp_path / "whole" / "crawl.jsonl").read_bytes()
+    assert len(read_back) == 1 and Path(read_back[0]).parent == temp
+    assert list(temp.iterdir()) == [], "a spool file was left"
