@@ -5,7 +5,8 @@
     python -m bench.memory_bounds --jobs 1 --max-bytes 32M
 
 The inputs: a gzip of 4 GB of zeros (about 4 MB on disk), 100 MB of text in a gzip, a .jsonl.gz with one
-300 MB line between two ordinary records, and three seed pages beside them. Each run is a fresh
+300 MB line between two ordinary records, a .jsonl.gz of 60,000 records (their report records wait on
+disk, spool.py), and three seed pages beside each. Each run is a fresh
 `cleaner clean` process; the figure is the largest resident set of any of its processes (the parent or
 a worker: getrusage's RUSAGE_CHILDREN of a process that ran only that command).
 """
@@ -75,9 +76,15 @@ def build(folder: Path) -> dict[str, Path]:
         out.write(b'"}\n')
         out.write(json.dumps({"id": "after", "text": SEEDS[1].read_text()}).encode() + b"\n")
 
+    def many_records(out, count=60_000):
+        texts = [seed.read_text() for seed in SEEDS]
+        for number in range(count):
+            out.write(json.dumps({"id": number, "text": texts[number % len(texts)] + f"\nRecord {number}."}).encode() + b"\n")
+
     case("4 GB gzip of zeros", "bomb.txt.gz", zeros)
     case("100 MB of text in a gzip", "text.txt.gz", text)
     case("300 MB JSONL line", "crawl.jsonl.gz", long_line)
+    case("60,000 JSONL records", "many.jsonl.gz", many_records)
     return cases
 
 
