@@ -499,6 +499,56 @@ def check_against_score_py(args, gold, scores, outputs) -> tuple[bool, list[dict
     return ok, checks
 
 
+# --------------------------------------------------------------------------- another revision
+
+
+def against(args, rev: str, plan, benches) -> dict:
+    """Per-page F1 of cleaner at git revision `rev` on the same pages: that revision's package (from git
+    archive), run by this tree's harness in a subprocess. Keyed by 'mode|tool|bench', in page order."""
+    modes = [m for m in plan if CLEANER in plan[m]]
+    if not modes:
+        raise RuntimeError("nothing to compare: cleaner is not among the tools run")
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
+        tree = Path(tmp) / "tree"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "cleaner", "rules"],
+                                 capture_output=True)
+        if archive.returncode:
+            raise RuntimeError(archive.stderr.decode(errors="replace").strip() or "git archive failed")
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        page_f1 = Path(tmp) / "page-f1.json"
+        command = [sys.executable, "-m", "bench.evaluate", "--only", CLEANER, "--cleaner-path", str(tree),
+                   "--page-f1", str(page_f1), "--bench-dir", str(args.bench_dir), "--jobs", str(args.jobs)]
+        for mode in modes:
+            command += ["--mode", mode]
+        for bench in benches:
+            command += ["--bench", bench]
+        if args.stems:
+            command += ["--stems", args.stems]
+        for rules in args.cleaner_rules or []:
+            command += ["--cleaner-rules", rules]
+        done = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise RuntimeError(f"its run failed: {done.stderr.strip()[-500:]}")
+        return json.loads(page_f1.read_text())
+
+
+def against_table(plan, benches, scores, theirs: dict) -> str:
+    rows = []
+    for mode in plan:
+        if CLEANER not in plan[mode]:
+            continue
+        for bench in benches:
+            mine_total, pages = scores[(mode, CLEANER, bench)]
+            now = [metrics.page_f1(p) for p in pages]
+            then = theirs[f"{mode}|{CLEANER}|{bench}"]
+            better = sum(a > b + 1e-9 for a, b in zip(now, then))
+            worse = sum(a < b - 1e-9 for a, b in zip(now, then))
+            was = theirs[f"total|{mode}|{bench}"]
+            rows.append([mode, bench, f3(was), f3(mine_total["f1"]), f"{mine_total['f1'] - was:+.4f}", better, worse])
+    return md_table(["input", "set", "F1 then", "F1 now", "delta", "pages better", "pages worse"], rows, "llrrrrr")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -527,6 +577,11 @@ def parse_args(argv=None):
                     "and removals.jsonl")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write machine-readable results to FILE")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    ap.add_argument("--against", metavar="REV",
+                    help="also run cleaner as it was at git revision REV on the same pages and inputs, and print, "
+                         "per set and input, the F1 of both and how many pages got better or worse (counts only)")
+    ap.add_argument("--cleaner-path", type=Path, help=argparse.SUPPRESS)  # --against: import cleaner from here
+    ap.add_argument("--page-f1", type=Path, help=argparse.SUPPRESS)  # --against: where its run leaves page F1s
     ap.add_argument("--check-against-score-py", action="store_true",
                     help="also score every row's outputs with BENCH_DIR/score.py and fail unless the figures "
                     "agree to 3 decimals")
@@ -535,8 +590,11 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.cleaner_path:  # before anything imports cleaner
+        sys.path.insert(0, str(args.cleaner_path))
     args.bench_dir = args.bench_dir.resolve()
     benches = [b for b in BENCHES if b in (args.bench or BENCHES)]
+    dev_benches = [b for b in benches if not metrics.is_check(b)]
     modes = [m for m in MODES if m in (args.mode or MODES)]
     only = [t.strip() for t in args.only.split(",") if t.strip()] if args.only else None
     known = {t for m in MODES for t in tools_for(m)}
@@ -601,15 +659,18 @@ def main(argv=None) -> int:
     out.append(f"{today} · " + " · ".join(f"{k} {v}" for k, v in versions.items())
                + (f" · cleaner extra rules: {', '.join(args.cleaner_rules)}" if args.cleaner_rules else ""))
     for (mode, tool), errs in sorted(run["errors"].items()):
-        out.append(f"\n**{len(errs)} failures** of {tool} on {mode} (scored as empty outputs), e.g. "
-                   f"{errs[0][0]}/{errs[0][1]}: {cell(errs[0][2], 200)}")
+        dev_errs = [e for e in errs if not metrics.is_check(e[0])]
+        example = (f", e.g. {dev_errs[0][0]}/{dev_errs[0][1]}: {cell(dev_errs[0][2], 200)}" if dev_errs else "")
+        out.append(f"\n**{len(errs)} failures** of {tool} on {mode} (scored as empty outputs; "
+                   f"{len(errs) - len(dev_errs)} on check pages){example}")
     for n in notes:
         out.append("\n" + n)
 
     js: dict = {"date": today, "versions": versions, "args": {k: str(v) for k, v in vars(args).items()},
                 "results": records, "wall_seconds": run["wall"], "errors": {}, "cleaner": {}}
     for (mode, tool), errs in run["errors"].items():
-        js["errors"][f"{mode}/{tool}"] = [{"bench": b, "stem": s, "error": e} for b, s, e, _ in errs]
+        js["errors"][f"{mode}/{tool}"] = [{"bench": b, "stem": s, "error": e} for b, s, e, _ in errs
+                                          if not metrics.is_check(b)]
 
     # cleaner's own report, per input mode
     for mode, tools in plan.items():
@@ -617,12 +678,12 @@ def main(argv=None) -> int:
             continue
         label = "cleaner.clean_html" if mode == HTML_MODE else "cleaner.clean"
         out.append(f"\n## {label} on {mode}\n")
-        rt, ranked = rule_table(mode, benches, run)
+        rt, ranked = rule_table(mode, dev_benches, run)
         out.append("Removals per rule: " + rt)
         if run["bad_offsets"].get(mode):
             out.append(f"\n**{run['bad_offsets'][mode]} removals whose text is not input[start:end]**")
         cj = {"rules": ranked, "bad_offsets": run["bad_offsets"].get(mode, 0)}
-        for bench in benches:
+        for bench in dev_benches:  # page by page: never a check set
             g = gold_texts[bench] if bench == "scrapinghub" else None
             md, pj = cleaner_pages_report(mode, bench, g, scores[(mode, CLEANER, bench)][1], run, args, urls)
             out.append("\n" + md)
@@ -651,7 +712,7 @@ def main(argv=None) -> int:
         for mode, tools in plan.items():
             if CLEANER not in tools:
                 continue
-            for bench in benches:
+            for bench in dev_benches:  # never a check page's output
                 d = args.out_dir / mode / bench
                 d.mkdir(parents=True, exist_ok=True)
                 with (d / "removals.jsonl").open("w", encoding="utf-8") as rf:
@@ -660,6 +721,23 @@ def main(argv=None) -> int:
                         rf.write(json.dumps({"stem": stem, "removals": run["removals"].get((mode, bench, stem), [])},
                                             ensure_ascii=False) + "\n")
         out.append(f"cleaner's outputs kept in {args.out_dir}")
+
+    if args.page_f1:  # for the --against run that started this one; a temporary file, never printed
+        found = {}
+        for (mode, tool, bench), (total, pages) in scores.items():
+            if tool == CLEANER:
+                found[f"{mode}|{tool}|{bench}"] = [metrics.page_f1(p) for p in pages]
+                found[f"total|{mode}|{bench}"] = total["f1"]
+        args.page_f1.write_text(json.dumps(found))
+    if args.against:
+        log(f"running cleaner at {args.against} on the same pages ...")
+        try:
+            theirs = against(args, args.against, plan, benches)
+        except RuntimeError as exc:
+            log(f"Error: --against {args.against}: {exc}")
+            return 2
+        out.append(f"\n## Against {args.against} (cleaner only; pages better or worse by their own F1)\n")
+        out.append(against_table(plan, benches, scores, theirs))
 
     status = 0
     if args.check_against_score_py:

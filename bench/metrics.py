@@ -157,10 +157,28 @@ def shingle_totals(pages: list[ShinglePage]) -> dict:
 # --------------------------------------------------------------------------- dispatch
 
 BENCHMARKS = {
-    # name: (gold file, per-page function, totals function)
+    # name (its folder under the benchmarks folder): (gold file, per-page function, totals function)
     "trafilatura-eval": ("annotations.json", snippet_pages, snippet_totals),
     "scrapinghub": ("ground-truth.json", shingle_pages, shingle_totals),
+    # Check sets: aggregate figures only (see the benchmarks README); scored as scrapinghub is.
+    "check/modern-2025": ("ground-truth.json", shingle_pages, shingle_totals),
+    "check/readability": ("ground-truth.json", shingle_pages, shingle_totals),
 }
+
+
+def is_check(bench: str) -> bool:
+    """A check set: never print, log or keep a page's output, score or text from it."""
+    return bench.startswith("check/")
+
+
+def page_f1(page) -> float:
+    """One page's F1 (for counting pages that got better or worse, never for printing check pages)."""
+    if isinstance(page, SnippetPage):
+        precision = page.tp / (page.tp + page.fp) if page.tp + page.fp else 0.0
+        recall = page.tp / (page.tp + page.fn) if page.tp + page.fn else 0.0
+    else:
+        precision, recall = page.precision or 0.0, page.recall or 0.0
+    return _f1(precision, recall)
 
 
 def score(bench: str, gold: dict, outputs: dict[str, str]) -> tuple[dict, list]:
