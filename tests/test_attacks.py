@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import clean
+from cleaner import batch, clean
 from cleaner.batch import Options, plan, run_reported
 from cleaner.html import page_text
-from conftest import FIXTURES
+from conftest import FIXTURES, processes_mentioning
 
 ARTICLE = (FIXTURES / "seeds" / "raw" / "000_add75b33da20bdc4.txt").read_text(encoding="utf-8")
 RATED = (FIXTURES / "seeds" / "raw" / "002_62c6014feff961ea.txt").read_text(encoding="utf-8")
@@ -205,25 +205,16 @@ def test_max_bytes_takes_sizes_and_refuses_nonsense(tmp_path):
 # --- 5. a hard time limit -------------------------------------------------------------------------
 
 
-def _stuck_in_native_code(task, rules, options, _real=None):
-    from cleaner import batch
-
+def _stuck_in_native_code(task, rules, options, _real=batch.process):
     if task.source.name == "page005.txt":
         # A minute or more in OpenSSL's C code: the interpreter never gets to run the alarm's handler
         # until it returns, as with lxml stuck on a huge page.
         hashlib.pbkdf2_hmac("sha256", b"password", b"salt", 200_000_000)
-    return _ORIGINAL_PROCESS(task, rules, options)
-
-
-_ORIGINAL_PROCESS = None
+    return _real(task, rules, options)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_document_stuck_in_native_code_is_ended_at_its_time_limit(tmp_path, monkeypatch, jobs):
-    global _ORIGINAL_PROCESS
-    from cleaner import batch
-
-    _ORIGINAL_PROCESS = batch.process
     monkeypatch.setattr(batch, "process", _stuck_in_native_code)  # workers are forked after this
     folder = tmp_path / "in"
     folder.mkdir()
@@ -248,7 +239,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path, key):
     for level in "bcdefghi":
         previous = chr(ord(level) - 1)
         levels.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    text = "\n".join(levels) + f"\nid: bomb\ndescription: d\nkind: line\n"
+    text = "\n".join(levels) + "\nid: bomb\ndescription: d\nkind: line\n"
     text += "pattern: '^x$'\n" if key != "pattern" else ""
     text += f"{key}: *i\n"
     (tmp_path / "bomb.yaml").write_text(text)
@@ -378,18 +369,6 @@ def test_file_names_and_rule_descriptions_reach_the_terminal_escaped(tmp_path):
 # --- 11. workers die with their parent ------------------------------------------------------------
 
 
-def _processes_mentioning(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def _wait_for(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -406,11 +385,11 @@ def test_workers_die_when_the_parent_is_killed(tmp_path):
     out = tmp_path / "out-marker-workers"
     run = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(folder), "--out", str(out), "--jobs", "2"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    assert _wait_for(lambda: len(_processes_mentioning(str(out))) >= 3, 60), "workers did not start"
-    workers = [pid for pid in _processes_mentioning(str(out)) if pid != run.pid]
+    assert _wait_for(lambda: len(processes_mentioning(str(out))) >= 3, 60), "workers did not start"
+    workers = [pid for pid in processes_mentioning(str(out)) if pid != run.pid]
     os.kill(run.pid, signal.SIGKILL)  # the parent only
     run.wait()
-    assert _wait_for(lambda: not _processes_mentioning(str(out)), 10), f"left: {_processes_mentioning(str(out))} of {workers}"
+    assert _wait_for(lambda: not processes_mentioning(str(out)), 10), f"left: {processes_mentioning(str(out))} of {workers}"
 
 
 # --- 12, 13. temporary files ----------------------------------------------------------------------

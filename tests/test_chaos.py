@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.output import digest_of_file
-from conftest import FIXTURES
+from conftest import FIXTURES, processes_mentioning
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to find the run's processes")
 
@@ -33,18 +33,6 @@ def _make_inputs(folder: Path) -> None:
 
 def _command(folder: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "cleaner", "clean", str(folder), "--out", str(out), "--jobs", "2"]
-
-
-def _processes_mentioning(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -67,7 +55,7 @@ def test_kill_9_at_random_moments_then_a_rerun_gives_an_uninterrupted_run_s_resu
     for round_ in range(6):
         run = subprocess.Popen(_command(folder, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(chance.uniform(0.8, 3.0))
-        workers = [pid for pid in _processes_mentioning(str(out)) if pid != run.pid]
+        workers = [pid for pid in processes_mentioning(str(out)) if pid != run.pid]
         if round_ % 2 and workers:
             os.kill(chance.choice(workers), signal.SIGKILL)  # a worker: the run goes on without it
             time.sleep(chance.uniform(0.2, 1.5))
@@ -77,9 +65,9 @@ def test_kill_9_at_random_moments_then_a_rerun_gives_an_uninterrupted_run_s_resu
         run.wait()
     assert interrupted >= 2, f"the runs ended before they could be killed (seed {seed})"
     deadline = time.monotonic() + 10
-    while _processes_mentioning(str(out)) and time.monotonic() < deadline:
+    while processes_mentioning(str(out)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _processes_mentioning(str(out)), f"processes of killed runs live on (seed {seed})"
+    assert not processes_mentioning(str(out)), f"processes of killed runs live on (seed {seed})"
 
     done = subprocess.run(_command(folder, out), capture_output=True, timeout=600)
     assert done.returncode == 0, (seed, done.stderr)
@@ -98,4 +86,4 @@ def test_kill_9_at_random_moments_then_a_rerun_gives_an_uninterrupted_run_s_resu
         assert (record["status"], record["removals"]) == (theirs["status"], theirs["removals"]), f"seed {seed}"
     leftovers = [p for p in out.rglob("*") if p.name.startswith(".")]
     assert leftovers == [], f"temporary files left (seed {seed})"
-    assert not _processes_mentioning(str(out))
+    assert not processes_mentioning(str(out))
