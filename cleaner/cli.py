@@ -20,6 +20,7 @@ from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
+from .reading import TooLarge
 from .report import ReportRecord, ReportWriter, Summary, stale_journals
 from .textsafe import path_text, visible
 from .ruleset import load_rules
@@ -96,7 +97,7 @@ def clean_command(
         fail(f"--guardrail must be one of {', '.join(GUARD_MODES)}, got {guardrail!r}")
     guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
     if inputs == ["-"]:
-        _clean_stdin(ruleset, report, input_format, audit, guardrail=guard)
+        _clean_stdin(ruleset, report, input_format, audit, guardrail=guard, max_bytes=cap)
         return
     if "-" in inputs:
         fail("'-' (stdin) cannot be mixed with file inputs")
@@ -205,13 +206,17 @@ def _audit_writer(path: Optional[Path], ruleset):
 
 
 def _clean_stdin(
-    ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None
+    ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None,
+    max_bytes: int = 0,
 ) -> None:
     if input_format not in ("text", "html"):
         fail("--format must be text or html")
     text = None  # the text the removals' offsets refer to, for --audit
     try:
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
+        if max_bytes and len(data) > max_bytes:
+            typer.echo(f"Error: stdin: {TooLarge(max_bytes, 'the input')}", err=True)
+            raise typer.Exit(1)
         if input_format == "html":
             page = decode_bytes(data, is_html=True)
             result = clean_html(page, rules=ruleset, guardrail=guardrail)

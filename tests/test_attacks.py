@@ -202,6 +202,16 @@ def test_max_bytes_takes_sizes_and_refuses_nonsense(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith(b"Error: --max-bytes")
 
 
+def test_stdin_is_capped_too(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--max-bytes", "1K"],
+                          input=ARTICLE.encode(), capture_output=True, timeout=120)
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.startswith(b"Error: stdin: the input is larger than --max-bytes (1,024 bytes)")
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-"], input=ARTICLE.encode(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.decode() == clean(ARTICLE).text
+
+
 # --- 5. a hard time limit -------------------------------------------------------------------------
 
 
