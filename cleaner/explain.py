@@ -6,12 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 from .batch import site_from_path
-from .decode import gunzip
 from .engine import clean
-from .formats import input_format, is_gzipped
+from .formats import input_format
 from .html import clean_html
 from .learn import read_file
 from .model import Removal, Result
+from .reading import DEFAULT_MAX_BYTES, read_document
 from .ruleset import RuleSet
 from .textsafe import visible
 
@@ -41,8 +41,7 @@ def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool) -> 
     out = []
     for source in read_file(path, site, rules=rules):
         if is_html:
-            data = path.read_bytes()
-            result = clean_html(gunzip(data) if is_gzipped(path) else data, rules=rules, site=source.site)
+            result = clean_html(read_document(path, DEFAULT_MAX_BYTES), rules=rules, site=source.site)
         else:
             result = clean(source.text, rules=rules, site=source.site)
         if source.record is not None:

@@ -22,11 +22,12 @@ from pathlib import Path
 import yaml
 
 from .batch import _site_of_url, site_from_path  # the same site the batch passes to clean()
-from .decode import DecodeError, decode_bytes, gunzip
+from .decode import DecodeError, decode_bytes, decode_mixed
 from .document import Document, Line, plain_text
-from .formats import input_format, is_gzipped
+from .formats import input_format
 from .html import page_text
 from .kinds.phrase import _TRIM, phrase_key
+from .reading import DEFAULT_MAX_BYTES, opened, read_document, read_lines, rest_of_line
 from .ruleset import RuleSet
 
 _DIGITS = re.compile(r"[0-9]+")  # RE2's \d is ASCII digits: count the same ones
@@ -53,29 +54,35 @@ class Source:
 
 
 def read_file(
-    path: Path, site: str | None = None, rules: RuleSet | None = None, text_field: str = "text", id_field: str = "id"
+    path: Path, site: str | None = None, rules: RuleSet | None = None, text_field: str = "text", id_field: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Source]:
     """The documents of one input file (one for text and HTML, one per record for JSONL): the text the
     text rules see, to which report offsets refer. For HTML that is the extracted text, after the
     `selector` rules of `rules` took their nodes out of the page. Raises DecodeError or OSError for a
     file that cannot be read as text."""
-    data = path.read_bytes()
-    if is_gzipped(path):
-        data = gunzip(data)
     fmt = input_format(path)
     if fmt == "jsonl":
-        for number, line in enumerate(decode_bytes(data).splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue  # the batch reports it as failed; nothing to learn from it
-            if isinstance(obj, dict) and isinstance(obj.get(text_field), str):
-                record_site = _site_of_url(obj.get("url")) or site
-                yield Source(path, obj[text_field], record_site, obj.get(id_field, number))
+        with opened(path) as stream:
+            # Lines as the batch reads them: split on \n only (a JSON string may hold U+2028), each under
+            # the size cap; a record over it or not JSON is the batch's to report, nothing to read here.
+            for number, (raw, whole) in enumerate(read_lines(stream, max_bytes), start=1):
+                if not whole:
+                    for _ in rest_of_line(stream):
+                        pass
+                    continue
+                line = decode_mixed(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(obj, dict) and isinstance(obj.get(text_field), str):
+                    record_site = _site_of_url(obj.get("url")) or site
+                    yield Source(path, obj[text_field], record_site, obj.get(id_field, number))
         return
-    text = decode_bytes(data, is_html=fmt == "html")
+    text = decode_bytes(read_document(path, max_bytes), is_html=fmt == "html")
     yield Source(path, page_text(text, rules, site) if fmt == "html" else text, site)
 
 

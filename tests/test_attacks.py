@@ -202,6 +202,21 @@ def test_max_bytes_takes_sizes_and_refuses_nonsense(tmp_path):
     assert done.returncode == 2 and done.stderr.startswith(b"Error: --max-bytes")
 
 
+def test_explain_and_learn_read_under_the_cap_too(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with gzip.open(folder / "bomb.txt.gz", "wb", compresslevel=9) as bomb:
+        for _ in range(64):  # 64 MB inside, past the default cap
+            bomb.write(b"\0" * (1 << 20))
+    done, peak = _peak_child_rss_mb("explain", folder / "bomb.txt.gz")
+    assert done.returncode == 2 and b"larger than --max-bytes" in done.stderr and peak < 300
+    (folder / "crawl.jsonl").write_text(json.dumps({"text": "a\u2028b " + ARTICLE}) + "\n")
+    from cleaner.learn import read_file
+
+    (document,) = read_file(folder / "crawl.jsonl")  # split on \n only, as the batch splits
+    assert document.text.startswith("a\u2028b ") and document.record == 1
+
+
 def test_stdin_is_capped_too(tmp_path):
     done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--max-bytes", "1K"],
                           input=ARTICLE.encode(), capture_output=True, timeout=120)
