@@ -206,16 +206,23 @@ _STATE: dict = {}
 
 
 def _warm_up() -> None:
-    """Import the peers once per process, so that no page's time includes an import."""
-    import justext  # noqa: F401
-    import readability  # noqa: F401
-    import resiliparse.extract.html2text  # noqa: F401
-    import trafilatura  # noqa: F401
+    """Import the peers once per process, so that no page's time includes an import. A peer that is
+    not installed (no [bench] extra) fails on each page it would run on, where it is reported; cleaner
+    alone (--only cleaner) needs none of them."""
+    import importlib
 
-    _c4_filter()
-    from bench.lang import _index
+    for module in ("justext", "readability", "resiliparse.extract.html2text", "trafilatura"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    try:
+        _c4_filter()
+        from bench.lang import _index
 
-    _index()
+        _index()
+    except ImportError:
+        pass
 
 
 def init_worker(cleaner_impl: str, rule_paths: list[str], bench_dir: str) -> None:
