@@ -80,7 +80,11 @@ class AtomicFile:
         if self._temp_dir is not None:
             _make_folder(self._folder)
         try:
-            os.replace(self.temporary, self.path)
+            try:
+                os.replace(self.temporary, self.path)
+            except FileNotFoundError:  # the output's folder went away since it was made: make it again
+                _make_folder(self._folder, again=True)
+                os.replace(self.temporary, self.path)
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise

@@ -443,10 +443,14 @@ def test_an_output_that_is_the_input_is_refused_file_by_file(tmp_path):
         (folder / "other.txt").unlink()
 
 
-def test_write_atomic_makes_a_folder_removed_since_it_was_made(tmp_path):
+@pytest.mark.parametrize("temp_dir", [False, True], ids=["beside", "run-temp-folder"])
+def test_write_atomic_makes_a_folder_removed_since_it_was_made(tmp_path, temp_dir):
     target = tmp_path / "sub" / "page.txt"
-    write_atomic(target, "first\n")
+    temp = tmp_path / "temp" if temp_dir else None
+    if temp:
+        temp.mkdir()
+    write_atomic(target, "first\n", temp)
     target.unlink()
     target.parent.rmdir()  # the folder this process made goes away
-    write_atomic(target, "second\n")
+    write_atomic(target, "second\n", temp)
     assert target.read_text(encoding="utf-8") == "second\n"
