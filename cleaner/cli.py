@@ -31,8 +31,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Inspect and check rule files.", no_args_is_help=True)
+rules_app = typer.Typer(help="Inspect and check rule files.", no_args_is_help=True,
+                        context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(rules_app, name="rules")
 
 RulesOption = typer.Option(None, "--rules", help="A rule file or folder (repeatable), added to the shipped pack.")

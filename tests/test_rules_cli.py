@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from cleaner.cli import app
@@ -204,3 +206,10 @@ def test_lint_warns_about_a_large_bounded_repeat(tmp_path):
     slow = [f for f in findings if "bounded repeat" in f.problem]
     assert count == 1 and len(slow) == 1
     assert slow[0].severity == "warning" and slow[0].rule == "slow-promo" and "{0,200}" in slow[0].problem
+
+
+@pytest.mark.parametrize("command", [[], ["clean"], ["explain"], ["learn"], ["rules"], ["rules", "lint"]])
+def test_dash_h_is_help_for_every_command(command):
+    short = CliRunner().invoke(app, [*command, "-h"])
+    long = CliRunner().invoke(app, [*command, "--help"])
+    assert short.exit_code == 0 and short.output == long.output and "Usage:" in short.output
