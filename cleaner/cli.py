@@ -65,7 +65,7 @@ def clean_command(
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes [default: all cores]."),
     report: Optional[Path] = typer.Option(None, "--report", help="Report file [default: OUT/report.jsonl]; - for stderr."),
     audit: Optional[Path] = typer.Option(None, "--audit", help="Also write an HTML audit page of every removal."),
-    input_format: str = typer.Option("text", "--format", help="With stdin: text or html."),
+    input_format: str = typer.Option("auto", "--format", help="With stdin: text, html, or auto (html when the input starts like an HTML page)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write the report only, no cleaned files."),
     guardrail: str = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
     guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, help="Guarded when less than this share of the words is left (0: never)..."),
@@ -164,6 +164,10 @@ def clean_command(
         progress.close()
     typer.echo(summary.render(), err=True)
     typer.echo(f"report: {'stderr' if to_stderr else path_text(report_path)}", err=True)
+    if not summary.documents:
+        typer.echo("nothing cleaned: no text (.txt, .md), HTML or JSONL files (or .gz of them) in "
+                   + ", ".join(path_text(p) for p in paths), err=True)
+        raise typer.Exit(1)
     if auditor is not None:
         try:
             auditor.close()
@@ -207,18 +211,27 @@ def _audit_writer(path: Optional[Path], ruleset):
         fail(f"--audit {path_text(path)}: {exc.strerror or exc}")
 
 
+# An HTML page's start: a BOM and blank space, then a doctype, <html>, <head> or a comment before either.
+_LOOKS_LIKE_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
+                              re.IGNORECASE | re.DOTALL)
+
+
 def _clean_stdin(
     ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None,
     max_bytes: int = 0,
 ) -> None:
-    if input_format not in ("text", "html"):
-        fail("--format must be text or html")
+    if input_format not in ("text", "html", "auto"):
+        fail("--format must be text, html or auto")
     text = None  # the text the removals' offsets refer to, for --audit
     try:
         data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
         if max_bytes and len(data) > max_bytes:
             typer.echo(f"Error: stdin: {TooLarge(max_bytes, 'the input')}", err=True)
             raise typer.Exit(1)
+        if input_format == "auto":
+            input_format = "html" if _LOOKS_LIKE_HTML.match(data) else "text"
+            if input_format == "html":
+                typer.echo("stdin looks like an HTML page: extracting it (--format text cleans it as text)", err=True)
         if input_format == "html":
             page = decode_bytes(data, is_html=True)
             result = clean_html(page, rules=ruleset, guardrail=guardrail)

@@ -548,3 +548,23 @@ def test_an_audited_page_s_text_comes_from_the_worker_that_cleaned_it(tmp_path):
     by_name = {Path(r.record["source"]).name: r for r in records}
     assert by_name["page.html"].text == page_text(page) and by_name["a.txt"].text == ARTICLE
     assert all("text" not in json.loads(r.line) for r in records)
+
+
+# --- issue 24: silent successes -------------------------------------------------------------------
+
+
+def test_html_on_stdin_is_extracted_unless_text_is_asked_for():
+    page = PAGE.format(charset="utf-8").encode()
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-"], input=page, capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"looks like an HTML page" in done.stderr
+    assert b"<p>" not in done.stdout and "caf\u00e9 on the corner" in done.stdout.decode()
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--format", "text"], input=page,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"<p>" in done.stdout and b"looks like" not in done.stderr
+
+
+def test_a_folder_without_inputs_is_not_a_silent_success(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    done = cli("clean", tmp_path / "in", "--out", tmp_path / "out")
+    assert done.returncode == 1 and b"nothing cleaned: no text" in done.stderr
