@@ -31,10 +31,10 @@ from .html import clean_html_with_text, import_extractor
 from .incremental import Incremental
 from .matching import matcher_for
 from .model import Result
-from .output import AtomicFile, write_atomic  # noqa: F401 (write_atomic: the library's one writer)
+from .output import AtomicFile, write_atomic
 from .pool import Pool
-from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line
-from .report import ReportRecord
+from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line, skip_rest_of_line
+from .report import TEXT_KEY, ReportRecord
 from .ruleset import RuleSet, load_rules
 from .spool import RecordSpool, SpooledRecords
 from .textsafe import has_surrogates, json_safe, path_text
@@ -161,18 +161,12 @@ def init_worker(options: Options) -> None:
 
 def work(task: Task) -> list[dict]:
     assert _worker_rules is not None and _worker_options is not None, "init_worker() first"
-    return process_with_limit(task, _worker_rules, _worker_options)
-
-
-def work_chunk(tasks: list[Task]) -> list[list[ReportRecord]]:
-    """The records of each task as report lines and summary digests (ReportRecord), encoded and
-    counted where the work was done, not in the parent."""
-    return [reported(work(task)) for task in tasks]
+    return process_task(task, _worker_rules, _worker_options)
 
 
 def reported(records: list) -> list:
     """Records as ReportRecords; a SpooledRecords (a large JSONL file's) passes as it is: see expand()."""
-    return [ReportRecord(record, text=record.pop(_TEXT, None)) if isinstance(record, dict) else record
+    return [ReportRecord(record, text=record.pop(TEXT_KEY, None)) if isinstance(record, dict) else record
             for record in records]
 
 
@@ -184,9 +178,6 @@ def expand(records: list) -> Iterator[ReportRecord]:
         else:
             yield record
 
-
-# Where process() leaves a record's text for the audit page (Options.keep_text); never in the report.
-_TEXT = "\x00text"
 
 # Called after each JSONL record, so that the pool's parent knows the worker is not stuck on the file.
 _tick = None
@@ -235,8 +226,8 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def process_with_limit(task: Task, rules: RuleSet, options: Options) -> list[dict]:
-    """process(), each document under the per-document time limit."""
+def process_task(task: Task, rules: RuleSet, options: Options) -> list[dict]:
+    """process(), with trafilatura imported first for HTML, outside any document's time limit."""
     if input_format(task.source) == "html":
         import_extractor()
     return process(task, rules, options)
@@ -414,7 +405,7 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
         if not options.dry_run:
             record["output_digest"] = write_atomic(task.output, result.text, options.temp_dir)
         if options.keep_text:
-            record[_TEXT] = text
+            record[TEXT_KEY] = text
         return [record]
     except (OSError, DecodeError, ValueError) as exc:
         return [_record(task.source, task.output, "failed", error=_describe(exc))]
@@ -445,8 +436,7 @@ def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
                             output.write(as_utf8.decode(piece).encode("utf-8"))
                         output.write(as_utf8.decode(b"", final=True).encode("utf-8"))
                     else:
-                        for _ in rest_of_line(stream):
-                            pass
+                        skip_rest_of_line(stream)
                     records.append(_line_failed(task, number, str(TooLarge(options.max_bytes, "the record"))))
                     continue
                 line_out, record = _clean_json_line(task, number, raw, rules, options)
@@ -503,7 +493,7 @@ def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, option
     record = _record(task.source, task.output, result.status, result, rules)
     record["id"] = record_id
     if options.keep_text:
-        record[_TEXT] = value
+        record[TEXT_KEY] = value
     line = json.dumps(obj, ensure_ascii=False)
     if has_surrogates(line):  # another field holds an escaped lone surrogate: keep it escaped
         line = json.dumps(obj)

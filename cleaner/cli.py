@@ -345,7 +345,7 @@ def learn_command(
       cleaner rules test --rules my-rules/learned.yaml --no-default-rules
       cleaner clean scraped/ --out clean/ --rules my-rules/learned.yaml
     """
-    from .batch import write_atomic
+    from .output import write_atomic
     from .learn import Options as LearnOptions
     from .learn import checked, iter_sources, learn, render
 

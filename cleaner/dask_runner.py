@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from .batch import CHUNK, Options, SchedulerError, Task, _chunks, _record, process_with_limit, reported
+from .batch import CHUNK, Options, SchedulerError, Task, _chunks, _record, process_task, reported
 from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
 
@@ -29,7 +29,7 @@ def clean_chunk(tasks: list[Task], options: Options) -> list[list[ReportRecord]]
     """Runs on a Dask worker: the records of each task, outputs written as in a local run; they travel
     as report lines and summary digests (ReportRecord), as from a local pool's workers."""
     rules = _rules(options.rule_paths, options.defaults, options.disabled)
-    return [reported(process_with_limit(task, rules, options)) for task in tasks]
+    return [reported(process_task(task, rules, options)) for task in tasks]
 
 
 def run_dask(tasks: Iterable[Task | dict], options: Options, address: str) -> Iterator[dict | ReportRecord]:

@@ -27,7 +27,7 @@ from .document import Document, Line, plain_text
 from .formats import input_format
 from .html import page_text
 from .kinds.phrase import _TRIM, phrase_key
-from .reading import DEFAULT_MAX_BYTES, opened, read_document, read_lines, rest_of_line
+from .reading import DEFAULT_MAX_BYTES, opened, read_document, read_lines, skip_rest_of_line
 from .ruleset import RuleSet
 
 _DIGITS = re.compile(r"[0-9]+")  # RE2's \d is ASCII digits: count the same ones
@@ -68,8 +68,7 @@ def read_file(
             # the size cap; a record over it or not JSON is the batch's to report, nothing to read here.
             for number, (raw, whole) in enumerate(read_lines(stream, max_bytes), start=1):
                 if not whole:
-                    for _ in rest_of_line(stream):
-                        pass
+                    skip_rest_of_line(stream)
                     continue
                 line = decode_mixed(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
                 if not line.strip():

@@ -69,3 +69,9 @@ def rest_of_line(stream) -> Iterator[bytes]:
         yield piece
         if piece.endswith(b"\n"):
             return
+
+
+def skip_rest_of_line(stream) -> None:
+    """Read past the rest of the line being read, keeping none of it."""
+    for _ in rest_of_line(stream):
+        pass

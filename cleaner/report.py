@@ -25,6 +25,11 @@ LISTED_DOCUMENTS = 20  # failed/skipped and guarded documents named in the summa
 TEXTS_PER_RULE = 2000
 
 
+# Where a record dict carries the text its offsets refer to, for the audit page (batch.Options.keep_text);
+# ReportRecord takes it out, so it never reaches the report.
+TEXT_KEY = "\x00text"
+
+
 class ReportRecord:
     """One report record in the forms its consumers need: the dict, its JSON line (report.jsonl) and its
     Digest (the summary), each made at most once, from whichever form it was given.

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .report import ReportRecord
+from .report import TEXT_KEY, ReportRecord
 
 SPOOL_AFTER = 1000
 
@@ -56,7 +56,7 @@ class RecordSpool:
             fd, self._path = tempfile.mkstemp(prefix=".spool-", suffix=".jsonl", dir=self.folder)
             self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         for record in self.held:
-            record.pop("\x00text", None)  # an audit reads spooled records' texts from the source
+            record.pop(TEXT_KEY, None)  # an audit reads spooled records' texts from the source
             self._file.write(ReportRecord(record).line + "\n")
         self.held = []
 

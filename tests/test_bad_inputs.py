@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import clean
-from cleaner.batch import Options, plan, run, write_atomic
+from cleaner.batch import Options, plan, run
+from cleaner.output import write_atomic
 from cleaner.document import words
 from conftest import FIXTURES
 
