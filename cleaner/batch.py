@@ -21,7 +21,7 @@ from itertools import chain, islice
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .decode import DecodeError, decode_bytes, decode_mixed
+from .decode import DecodeError, decode_bytes, decode_line, decode_mixed
 from .engine import clean
 from .examples import example_texts
 from .errors import CleanerError
@@ -464,11 +464,7 @@ def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, option
     if not body.strip():
         return b"", None
     try:
-        try:
-            line = body.decode("utf-8")
-        except UnicodeDecodeError:
-            line = decode_bytes(body)
-        obj = json.loads(line)
+        obj = json.loads(decode_line(body))
         if not isinstance(obj, dict):
             raise ValueError("not a JSON object")
         value = obj.get(options.text_field)
@@ -488,7 +484,7 @@ def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, option
     except DocumentTimeout:
         record = _line_failed(task, number, f"line {number}: timed out after {options.timeout:g} s")
         record["id"] = record_id
-        return body + b"\n", record
+        return _as_utf8(body) + b"\n", record
     obj[options.text_field] = result.text
     record = _record(task.source, task.output, result.status, result, rules)
     record["id"] = record_id

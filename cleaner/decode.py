@@ -172,6 +172,14 @@ _ASCII = bytes(range(128))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+def decode_line(data: bytes) -> str:
+    """One JSONL line's text: UTF-8, else decoded as a document is. Raises DecodeError for binary data."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(data)
+
+
 def decode_mixed(data: bytes) -> str:
     """UTF-8, with every run of bytes that is not UTF-8 read as Windows-1252."""
     return data.decode("utf-8", errors=_CP1252_FALLBACK)

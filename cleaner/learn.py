@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from .batch import _site_of_url, site_from_path  # the same site the batch passes to clean()
-from .decode import DecodeError, decode_bytes, decode_mixed
+from .decode import DecodeError, decode_bytes, decode_line
 from .document import Document, Line, plain_text
 from .formats import input_format
 from .html import page_text
@@ -70,12 +70,12 @@ def read_file(
                 if not whole:
                     skip_rest_of_line(stream)
                     continue
-                line = decode_mixed(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
-                if not line.strip():
+                body = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                if not body.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except ValueError:
+                    obj = json.loads(decode_line(body))  # as the batch reads it, so offsets agree
+                except (ValueError, DecodeError):
                     continue
                 if isinstance(obj, dict) and isinstance(obj.get(text_field), str):
                     record_site = _site_of_url(obj.get("url")) or site
