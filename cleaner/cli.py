@@ -164,10 +164,6 @@ def clean_command(
         progress.close()
     typer.echo(summary.render(), err=True)
     typer.echo(f"report: {'stderr' if to_stderr else path_text(report_path)}", err=True)
-    if not summary.documents:
-        typer.echo("nothing cleaned: no text (.txt, .md), HTML or JSONL files (or .gz of them) in "
-                   + ", ".join(path_text(p) for p in paths), err=True)
-        raise typer.Exit(1)
     if auditor is not None:
         try:
             auditor.close()
@@ -175,6 +171,10 @@ def clean_command(
             typer.echo(f"Error: writing the audit page {path_text(audit)}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"audit: {path_text(audit)}", err=True)
+    if not summary.documents:
+        typer.echo("nothing cleaned: no text (.txt, .md), HTML or JSONL files (or .gz of them) in "
+                   + ", ".join(path_text(p) for p in paths), err=True)
+        raise typer.Exit(1)
     raise typer.Exit(0 if summary.ok else 1)
 
 
