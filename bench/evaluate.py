@@ -198,7 +198,7 @@ def run_all(args, gold: dict, plan: dict[str, tuple[str, ...]]) -> dict:
     errors: dict = defaultdict(list)  # (mode, tool) -> [(bench, stem, error)]
     bad_offsets: dict = defaultdict(int)  # mode -> removals whose text is not input[start:end]
     stoplists: Counter = Counter()
-    initargs = (args.cleaner, args.cleaner_rules or [], str(args.bench_dir))
+    initargs = (args.cleaner, args.cleaner_rules or [], str(args.bench_dir), args.cleaner_disable or [])
     t0 = time.perf_counter()
 
     def collect(res):
@@ -527,6 +527,8 @@ def against(args, rev: str, plan, benches) -> dict:
             command += ["--stems", args.stems]
         for rules in args.cleaner_rules or []:
             command += ["--cleaner-rules", rules]
+        for rule_id in args.cleaner_disable or []:
+            command += ["--cleaner-disable", rule_id]
         done = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if done.returncode:
             raise RuntimeError(f"its run failed: {done.stderr.strip()[-500:]}")
@@ -572,6 +574,8 @@ def parse_args(argv=None):
     ap.add_argument("--cleaner-rules", action="append", metavar="PATH",
                     help="extra rule file or folder for cleaner (repeatable), loaded with "
                     "cleaner.load_rules(PATHS) on top of the shipped pack")
+    ap.add_argument("--cleaner-disable", action="append", metavar="ID",
+                    help="run cleaner without this rule (repeatable), as `cleaner clean --disable ID` does")
     ap.add_argument("--stems", metavar="FILE", help="only the pages whose stems are listed in FILE")
     ap.add_argument("--out-dir", type=Path, help="keep cleaner's outputs: DIR/<mode>/<bench>/<stem>.txt "
                     "and removals.jsonl")
@@ -610,11 +614,11 @@ def main(argv=None) -> int:
             log(f"Error: cannot use the cleaner package: {type(e).__name__}: {e}\n"
                 "hint: run with --cleaner identity to test the harness with a stand-in")
             return 2
-        if args.cleaner_rules:
+        if args.cleaner_rules or args.cleaner_disable:
             try:
-                mod.load_rules(list(args.cleaner_rules))
+                mod.load_rules(list(args.cleaner_rules or []), disable=list(args.cleaner_disable or []))
             except Exception as e:
-                log(f"Error: --cleaner-rules: {type(e).__name__}: {e}")
+                log(f"Error: --cleaner-rules/--cleaner-disable: {type(e).__name__}: {e}")
                 return 2
     if HTML_MODE in modes and not has_clean_html(args.cleaner):
         modes.remove(HTML_MODE)
@@ -657,7 +661,8 @@ def main(argv=None) -> int:
     table, records = main_table(plan, benches, scores, run["seconds"])
     out = [f"## Benchmarks ({', '.join(f'{b}: {len(gold[b])} pages' for b in benches)})", "", table, ""]
     out.append(f"{today} · " + " · ".join(f"{k} {v}" for k, v in versions.items())
-               + (f" · cleaner extra rules: {', '.join(args.cleaner_rules)}" if args.cleaner_rules else ""))
+               + (f" · cleaner extra rules: {', '.join(args.cleaner_rules)}" if args.cleaner_rules else "")
+               + (f" · cleaner without: {', '.join(args.cleaner_disable)}" if args.cleaner_disable else ""))
     for (mode, tool), errs in sorted(run["errors"].items()):
         dev_errs = [e for e in errs if not metrics.is_check(e[0])]
         example = (f", e.g. {dev_errs[0][0]}/{dev_errs[0][1]}: {cell(dev_errs[0][2], 200)}" if dev_errs else "")

@@ -225,7 +225,7 @@ def _warm_up() -> None:
         pass
 
 
-def init_worker(cleaner_impl: str, rule_paths: list[str], bench_dir: str) -> None:
+def init_worker(cleaner_impl: str, rule_paths: list[str], bench_dir: str, disable: list[str] = ()) -> None:
     _warm_up()
     _STATE["bench_dir"] = Path(bench_dir)
     _STATE["cleaner"] = None
@@ -234,8 +234,8 @@ def init_worker(cleaner_impl: str, rule_paths: list[str], bench_dir: str) -> Non
     try:
         mod = load_cleaner(cleaner_impl)
         _STATE["cleaner"] = mod
-        if rule_paths:
-            _STATE["rules"] = mod.load_rules(list(rule_paths))
+        if rule_paths or disable:
+            _STATE["rules"] = mod.load_rules(list(rule_paths), disable=list(disable))
     except Exception as e:  # reported per page, so the peers still run
         _STATE["cleaner_error"] = f"{type(e).__name__}: {e}"
 
