@@ -6,7 +6,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional
 
 import typer
 
@@ -17,7 +17,7 @@ from .decode import DecodeError, decode_bytes
 from .engine import clean
 from .errors import CleanerError
 from .examples import check_ruleset
-from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, MODES as GUARD_MODES, Guardrail
+from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
 from .reading import TooLarge
@@ -37,7 +37,7 @@ rules_app = typer.Typer(help="Inspect and check rule files.", no_args_is_help=Tr
                         context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(rules_app, name="rules")
 
-RulesOption = typer.Option(None, "--rules", help="A rule file or folder (repeatable), added to the shipped pack.")
+RulesOption = typer.Option(None, "--rules", metavar="PATH", help="A rule file or folder (repeatable), added to the shipped pack.")
 NoDefaultsOption = typer.Option(False, "--no-default-rules", help="Use only the --rules files, not the shipped pack.")
 DisableOption = typer.Option(None, "--disable", metavar="RULE-ID", help="Leave out this rule (repeatable), e.g. one that misfires on your pages.")
 
@@ -57,27 +57,30 @@ def _load(rules: Optional[List[Path]], no_default_rules: bool, disable: Optional
 
 @app.command("clean")
 def clean_command(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="Folders, files, or - for stdin."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (report.jsonl goes there too)."),
+    # Described in the docstring: typer would print a Python type name beside it in the argument list.
+    inputs: List[str] = typer.Argument(..., metavar="INPUT", hidden=True),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR", help="Output folder (report.jsonl goes there too)."),
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,
     disable: Optional[List[str]] = DisableOption,
-    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes [default: all cores]."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Report file [default: OUT/report.jsonl]; - for stderr."),
-    audit: Optional[Path] = typer.Option(None, "--audit", help="Also write an HTML audit page of every removal."),
-    input_format: str = typer.Option("auto", "--format", help="With stdin: text, html, or auto (html when the input starts like an HTML page)."),
+    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, metavar="N", show_default="all cores", help="Worker processes."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", show_default="OUT/report.jsonl", help="Report file; - for stderr."),
+    audit: Optional[Path] = typer.Option(None, "--audit", metavar="FILE", help="Also write an HTML audit page of every removal."),
+    input_format: Literal["auto", "text", "html"] = typer.Option("auto", "--format", help="With stdin: text, html, or auto (html when the input starts like an HTML page)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write the report only, no cleaned files."),
-    guardrail: str = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
-    guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, help="Guarded when less than this share of the words is left (0: never)..."),
-    guard_min_words: int = typer.Option(DEFAULT_MIN_WORDS, "--guard-min-words", min=0, help="...and fewer than this many words are left (0: never)."),
-    text_field: str = typer.Option("text", "--text-field", help="JSONL inputs: the field cleaned in each record."),
-    id_field: str = typer.Option("id", "--id-field", help="JSONL inputs: the field naming a record in the report [else its line number]."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
+    guardrail: Literal["flag", "keep"] = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
+    guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, metavar="SHARE", help="Guarded when less than this share of the words is left (0: never)..."),
+    guard_min_words: int = typer.Option(DEFAULT_MIN_WORDS, "--guard-min-words", min=0, metavar="N", help="...and fewer than this many words are left (0: never)."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL inputs: the field cleaned in each record."),
+    id_field: str = typer.Option("id", "--id-field", metavar="FIELD", help="JSONL inputs: the field naming a record in the report (else its line number)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
     force: bool = typer.Option(False, "--force", help="Clean every input again, even those whose output is up to date."),
-    timeout: float = typer.Option(30.0, "--timeout", min=0.0, help="Seconds a document may take before it is ended and reported failed (0: no limit)."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.0, metavar="SECONDS", help="Seconds a document may take before it is ended and reported failed (0: no limit)."),
     max_bytes: str = typer.Option("32M", "--max-bytes", metavar="SIZE", help="Largest document read, unpacked (a file, or a JSONL record), e.g. 500K, 64M, 1G; larger ones are reported failed (0: no cap)."),
 ) -> None:
     """Clean files and folders of scraped pages.
+
+    INPUT... are folders, files (.txt, .md, .html, .jsonl, each gzipped or not), or - for stdin.
 
     \b
     Examples:
@@ -95,14 +98,14 @@ def clean_command(
     """
     ruleset = _load(rules, no_default_rules, disable)
     cap = _size(max_bytes)
-    if guardrail not in GUARD_MODES:
-        fail(f"--guardrail must be one of {', '.join(GUARD_MODES)}, got {guardrail!r}")
     guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
     if inputs == ["-"]:
         _clean_stdin(ruleset, report, input_format, audit, guardrail=guard, max_bytes=cap)
         return
     if "-" in inputs:
         fail("'-' (stdin) cannot be mixed with file inputs")
+    if input_format != "auto":
+        fail(f"--format {input_format} applies to stdin only: files are read by their suffix (.txt, .md, .html, .jsonl)")
     if out is None:
         fail("--out DIR is required (or give - to read stdin and write stdout)")
     paths = [Path(i) for i in inputs]
@@ -220,8 +223,6 @@ def _clean_stdin(
     ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None,
     max_bytes: int = 0,
 ) -> None:
-    if input_format not in ("text", "html", "auto"):
-        fail("--format must be text, html or auto")
     text = None  # the text the removals' offsets refer to, for --audit
     try:
         data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
@@ -282,14 +283,16 @@ def rules_list(
 
 
 @rules_app.command("test")
-def rules_test(rules: Optional[List[Path]] = RulesOption, no_default_rules: bool = NoDefaultsOption) -> None:
+def rules_test(
+    rules: Optional[List[Path]] = RulesOption, no_default_rules: bool = NoDefaultsOption, disable: Optional[List[str]] = DisableOption
+) -> None:
     """Run every rule's examples; exit 1 naming each rule whose example fails.
 
     \b
     Example:
       cleaner rules test --rules my-rules/ --no-default-rules
     """
-    ruleset = _load(rules, no_default_rules)
+    ruleset = _load(rules, no_default_rules, disable)
     failures = check_ruleset(ruleset)
     for failure in failures:
         typer.echo(f"FAIL {failure}", err=True)
@@ -302,7 +305,9 @@ def rules_test(rules: Optional[List[Path]] = RulesOption, no_default_rules: bool
 def rules_lint(
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Clean prose no rule may touch [default: fixtures/clean-prose]."),
+    disable: Optional[List[str]] = DisableOption,
+    corpus: Optional[Path] = typer.Option(None, "--corpus", metavar="PATH", show_default="the clean prose shipped with cleaner",
+                                          help="Clean prose no rule may touch: a file or folder."),
 ) -> None:
     """Check rule files: unknown keys, duplicate ids, missing examples, rules that remove clean prose.
 
@@ -316,7 +321,7 @@ def rules_lint(
     from .lint import lint
 
     try:
-        findings, count = lint(rules or [], defaults=not no_default_rules, corpus=corpus)
+        findings, count = lint(rules or [], defaults=not no_default_rules, corpus=corpus, disable=disable or [])
     except CleanerError as exc:
         fail(str(exc))
     for finding in findings:
@@ -326,15 +331,18 @@ def rules_lint(
     raise typer.Exit(1 if errors else 0)
 
 
-@app.command("learn")
+@app.command("learn", short_help="Propose rules for lines repeated across a site's pages.")
 def learn_command(
-    folders: List[Path] = typer.Argument(..., metavar="FOLDER...", help="Folders (or files) of scraped pages."),
-    out: Path = typer.Option(..., "--out", "-o", help="The rule file to write."),
-    min_docs: int = typer.Option(5, "--min-docs", min=2, help="A line must be on at least this many documents of a site."),
-    min_share: float = typer.Option(0.2, "--min-share", min=0.0, max=1.0, help="...and on at least this share of them."),
-    max_words: int = typer.Option(60, "--max-words", min=1, help="Longer lines are never proposed."),
+    folders: List[Path] = typer.Argument(..., metavar="FOLDER", hidden=True),
+    out: Path = typer.Option(..., "--out", "-o", metavar="FILE", help="The rule file to write."),
+    min_docs: int = typer.Option(5, "--min-docs", min=2, metavar="N", help="A line must be on at least this many documents of a site."),
+    min_share: float = typer.Option(0.2, "--min-share", min=0.0, max=1.0, metavar="SHARE", help="...and on at least this share of them."),
+    max_words: int = typer.Option(60, "--max-words", min=1, metavar="N", help="Longer lines are never proposed."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL inputs: the field holding each record's text."),
 ) -> None:
     """Propose rules for lines and short blocks repeated across many pages of a site.
+
+    FOLDER... are folders (or files) of scraped pages.
 
     The site is a folder named like a host (scraped/example.com/...) or a JSONL record's url. Review
     the file, then use it with --rules.
@@ -353,7 +361,7 @@ def learn_command(
         if not folder.exists():
             fail(f"{folder}: no such file or folder")
     problems: list[str] = []
-    sources = list(iter_sources(folders, problems))
+    sources = list(iter_sources(folders, problems, text_field=text_field))
     for problem in problems:
         typer.echo(f"skipped {problem}", err=True)
     if not sources:
@@ -370,30 +378,46 @@ def learn_command(
     typer.echo(f"{len(sources)} documents, {sites} sites: {len(learned)} rules proposed in {out}", err=True)
 
 
-@app.command("explain")
+@app.command("explain", short_help="Show a file with what the rules remove struck through.")
 def explain_command(
-    file: Path = typer.Argument(..., help="A text, Markdown, HTML or JSONL file (gzipped or not)."),
+    file: Path = typer.Argument(..., metavar="FILE", hidden=True),
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,
     disable: Optional[List[str]] = DisableOption,
-    site: Optional[str] = typer.Option(None, "--site", help="The page's site, for rules scoped with sites: [default: from the path]."),
-    no_color: bool = typer.Option(False, "--no-color", help="Plain [-removed-]{rule} markers instead of colours."),
+    site: Optional[str] = typer.Option(None, "--site", metavar="HOST", show_default="from the path",
+                                       help="The page's site, for rules scoped with sites:."),
+    color: Literal["auto", "always", "never"] = typer.Option(
+        "auto", "--color", help="Colours: auto (when stdout is a terminal and NO_COLOR is unset), always, or never "
+        "(plain [-removed-]{rule} markers)."),
+    no_color: bool = typer.Option(False, "--no-color", help="The same as --color never."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL files: the field holding each record's text."),
 ) -> None:
     """Show a file with what the rules remove struck through, coloured by rule, the rule id beside.
+
+    FILE is a text, Markdown, HTML or JSONL file (gzipped or not).
 
     \b
     Examples:
       cleaner explain scraped/example.com/page.txt
-      cleaner explain page.html --rules my-rules/ | less -R
+      cleaner explain page.html --rules my-rules/ --color always | less -R
+      cleaner explain crawl.jsonl --text-field content
     """
     from .explain import explain_file
 
     ruleset = _load(rules, no_default_rules, disable)
     if not file.is_file():
         fail(f"{file}: no such file")
-    colour = not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if no_color:
+        color = "never"
+    colour = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     try:
-        typer.echo(explain_file(file, ruleset, site, colour), nl=False)
+        shown = explain_file(file, ruleset, site, colour, text_field=text_field)
+        if not shown:
+            typer.echo(f"Error: {path_text(file)}: no record holds a string {visible(repr(text_field))} field; "
+                       "name the text's field with --text-field", err=True)
+            raise typer.Exit(1)
+        # click strips colour codes from output that is no terminal unless told: --color always is for pagers.
+        typer.echo(shown, nl=False, color=colour)
     except (OSError, CleanerError, ValueError, LookupError) as exc:
         fail(f"{path_text(file)}: {getattr(exc, 'strerror', None) or exc}")
 

@@ -33,13 +33,14 @@ def colours_for(removals: list[Removal]) -> dict[str, int]:
     return order
 
 
-def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool) -> str:
-    """Every document of the file (one, or one per JSONL record) explained. The site, unless given,
-    comes from a folder of the path named like a host, or from a JSONL record's url."""
+def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool, text_field: str = "text") -> str:
+    """Every document of the file (one, or one per JSONL record with a string `text_field`) explained:
+    "" when there is none. The site, unless given, comes from a folder of the path named like a host, or
+    from a JSONL record's url."""
     site = site or site_from_path(path)
     is_html = input_format(path) == "html"
     out = []
-    for source in read_file(path, site, rules=rules):
+    for source in read_file(path, site, rules=rules, text_field=text_field):
         if is_html:
             result = clean_html(read_document(path, DEFAULT_MAX_BYTES), rules=rules, site=source.site)
         else:

@@ -85,8 +85,9 @@ def read_file(
     yield Source(path, page_text(text, rules, site) if fmt == "html" else text, site)
 
 
-def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None) -> Iterator[Source]:
-    """Every document under the inputs, in a stable order; unreadable files are noted in `errors`."""
+def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None, text_field: str = "text") -> Iterator[Source]:
+    """Every document under the inputs, in a stable order (a JSONL record's text in `text_field`);
+    unreadable files are noted in `errors`."""
     for root in inputs:
         if root.is_dir():
             files = []
@@ -99,7 +100,7 @@ def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None) -> Ite
             pairs = [(root, None)]
         for path, site in pairs:
             try:
-                yield from read_file(path, site)
+                yield from read_file(path, site, text_field=text_field)
             except (OSError, DecodeError, ValueError) as exc:
                 if errors is not None:
                     errors.append(f"{path}: {exc}")

@@ -20,7 +20,12 @@ from .learn import iter_sources
 from .ruleset import RuleSet, _label, _read_specs, build_rule, rule_files, shipped_rules_dir
 
 # The corpus shipped in a source checkout: articles and sentences no rule should touch.
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "clean-prose"
+def default_corpus() -> Path:
+    """The clean-prose corpus: installed beside the package as cleaner/prose, or fixtures/clean-prose in a
+    source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "prose"
+    return installed if installed.is_dir() else package.parent / "fixtures" / "clean-prose"
 
 # A bounded repeat this large ("{0,200}") makes RE2 build a much larger automaton: on whole pages such
 # patterns made a rule file 18x slower than the same patterns with ".*" bounded by max_chars.
@@ -54,9 +59,12 @@ def load_corpus(path: Path) -> list[tuple[str, str]]:
     return documents
 
 
-def lint(paths: Iterable[str | Path], defaults: bool = True, corpus: Path | None = None) -> tuple[list[Finding], int]:
-    """All findings for the rule files, and the number of rules read. A missing path raises RuleError."""
+def lint(paths: Iterable[str | Path], defaults: bool = True, corpus: Path | None = None,
+         disable: Iterable[str] = ()) -> tuple[list[Finding], int]:
+    """All findings for the rule files less the rules in `disable` (as `clean --disable` leaves them out),
+    and the number of rules read. A missing path, or an unknown id in `disable`, raises RuleError."""
     paths = list(paths)
+    disabled = set(disable)
     if defaults:
         paths.insert(0, shipped_rules_dir())
     findings: list[Finding] = []
@@ -76,12 +84,18 @@ def lint(paths: Iterable[str | Path], defaults: bool = True, corpus: Path | None
                 findings.append(Finding("error", exc.file, exc.rule, exc.problem))
                 continue
             rule_id = rule.meta.id
+            if rule_id in disabled:
+                origin.setdefault(rule_id, label)
+                continue
             if rule_id in origin:
                 findings.append(Finding("error", label, rule_id, f"duplicate id: also defined in {origin[rule_id]}"))
                 continue
             origin[rule_id] = label
             rules.append(rule)
             findings += _examples(rule) + _slow_patterns(rule)
+    unknown = sorted(disabled - origin.keys())
+    if unknown:
+        raise RuleError("--disable", unknown[0], "no such rule in the loaded files (`cleaner rules list` shows the ids)")
     findings += _corpus_findings(rules, corpus)
     return findings, len(rules)
 
@@ -113,7 +127,7 @@ def _slow_patterns(rule: Rule) -> list[Finding]:
 
 
 def _corpus_findings(rules: list[Rule], corpus: Path | None) -> list[Finding]:
-    path = corpus if corpus is not None else DEFAULT_CORPUS
+    path = corpus if corpus is not None else default_corpus()
     if not path.exists():
         if corpus is not None:
             raise RuleError(str(path), None, "no such corpus file or folder")

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.lint import DEFAULT_CORPUS, lint
+from cleaner.lint import default_corpus, lint
 from cleaner.ruleset import load_rules
 
 runner = CliRunner()
@@ -154,7 +154,7 @@ def test_lint_warnings_alone_exit_zero(tmp_path):
 
 
 def test_lint_corpus_covers_several_languages_and_is_clean_for_a_protected_line(tmp_path):
-    names = {p.name.split("_")[0] for p in DEFAULT_CORPUS.iterdir() if "_" in p.name}
+    names = {p.name.split("_")[0] for p in default_corpus().iterdir() if "_" in p.name}
     assert {"en", "de", "fr", "es", "it", "nl"} <= names
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1,0 +1,167 @@
+"""Issue 24, a newcomer's first hour: help that names values, not Python types; options every command
+that reads JSONL or loads rules should have; colour on request; no silent success."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _help(*command: str) -> str:
+    result = runner.invoke(app, [*command, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", [("clean",), ("learn",), ("explain",), ("rules", "list"), ("rules", "test"),
+                                     ("rules", "lint")])
+def test_help_shows_no_python_type_names(command):
+    shown = _help(*command)
+    for python in ("<list[", "<int range>", "<float range>", "<str>", "<path>", "<Path>", "{INPUT...}"):
+        assert python not in shown, f"{' '.join(command)} --help shows {python}"
+
+
+def test_clean_help_lists_choices_and_one_default_per_option():
+    shown = _help("clean")
+    assert "<auto|text|html>" in shown and "<flag|keep>" in shown
+    jobs = next(line for line in shown.splitlines() if line.lstrip().startswith("-j, --jobs"))
+    assert jobs.count("[default:") == 1 and "all cores" in jobs
+
+
+def test_top_level_help_does_not_cut_descriptions():
+    shown = _help()
+    for name in ("clean", "learn", "explain", "rules"):
+        line = next(line for line in shown.splitlines() if line.strip().startswith(name + " "))
+        assert not line.rstrip().endswith("..."), line
+
+
+def test_choices_are_checked_before_work(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Hello.\n")
+    bad = runner.invoke(app, ["clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "xml"])
+    assert bad.exit_code == 2 and "'auto', 'text', 'html'" in bad.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_format_with_file_inputs_is_refused_not_ignored(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text("<html><body><p>Hello.</p></body></html>\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "html"])
+    assert result.exit_code == 2 and "applies to stdin only" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# --- --disable for rules test and rules lint -------------------------------------------------------
+
+BROKEN = """\
+rules:
+  - id: broken-example
+    description: a rule whose remove example it does not remove
+    reason: test
+    kind: phrase
+    phrases: ["Share this"]
+    examples:
+      remove: ["Tweet this"]
+      keep: ["A sentence."]
+  - id: no-examples
+    description: a rule that shows nothing it removes
+    reason: test
+    kind: phrase
+    phrases: ["Tweet this"]
+    examples:
+      keep: ["A sentence."]
+"""
+
+
+def test_rules_test_and_lint_take_disable(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(BROKEN)
+    base = ["--rules", str(rules), "--no-default-rules"]
+    assert runner.invoke(app, ["rules", "test", *base]).exit_code == 1
+    passed = runner.invoke(app, ["rules", "test", *base, "--disable", "broken-example"])
+    assert passed.exit_code == 0 and "1 rules" in passed.stdout
+    assert runner.invoke(app, ["rules", "lint", *base]).exit_code == 1
+    linted = runner.invoke(app, ["rules", "lint", *base, "--disable", "no-examples"])
+    assert linted.exit_code == 0 and "1 rules, 0 errors" in linted.stdout
+    unknown = runner.invoke(app, ["rules", "lint", *base, "--disable", "no-such-rule"])
+    assert unknown.exit_code == 2 and "no-such-rule" in unknown.stderr
+
+
+# --- --text-field for explain and learn, --color for explain ----------------------------------------
+
+def _crawl(tmp_path: Path) -> Path:
+    path = tmp_path / "crawl.jsonl"
+    path.write_text(json.dumps({"url": "https://example.com/a", "content": "A first sentence here.\nShare this\n"}) + "\n")
+    return path
+
+
+def test_explain_names_a_missing_text_field_instead_of_printing_nothing(tmp_path):
+    crawl = _crawl(tmp_path)
+    silent = runner.invoke(app, ["explain", str(crawl)])
+    assert silent.exit_code == 1 and "--text-field" in silent.stderr and silent.stdout == ""
+    shown = runner.invoke(app, ["explain", str(crawl), "--text-field", "content", "--color", "never"])
+    assert shown.exit_code == 0 and "[-Share this-]{" in shown.stdout
+
+
+def test_explain_colour_on_request_when_piped(tmp_path):
+    crawl = _crawl(tmp_path)
+    args = ["explain", str(crawl), "--text-field", "content"]
+    assert "\x1b[" not in runner.invoke(app, args).stdout  # CliRunner's stdout is no terminal
+    assert "\x1b[9m" in runner.invoke(app, [*args, "--color", "always"]).stdout
+    assert "\x1b[" not in runner.invoke(app, [*args, "--color", "always", "--no-color"]).stdout
+
+
+def test_learn_reads_the_named_text_field(tmp_path):
+    crawl = tmp_path / "example.com.jsonl"
+    footer = "Copyright Example Media, all rights reserved"
+    with crawl.open("w") as f:
+        for n in range(8):
+            body = f"Story number {n} tells of a day at the harbour, with its boats and its people.\n{footer}\n"
+            f.write(json.dumps({"url": f"https://example.com/{n}", "content": body}) + "\n")
+    out = tmp_path / "learned.yaml"
+    result = runner.invoke(app, ["learn", str(crawl), "--out", str(out), "--text-field", "content"])
+    assert result.exit_code == 0, result.output
+    assert "8 documents" in result.stderr and "Copyright Example Media" in out.read_text()
+
+
+# --- rules lint's prose check travels with the package ----------------------------------------------
+
+def test_lint_checks_prose_after_a_plain_install(tmp_path):
+    """The wheel `pip install .` installs carries the clean-prose corpus: run from it, away from the
+    checkout, lint still checks rules on prose, so a rule that eats prose fails it."""
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((tmp_path / "dist").glob("cleaner-*.whl"))
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        assert "cleaner/prose/en_sentences.txt" in archive.namelist()
+        archive.extractall(installed)
+    greedy = tmp_path / "greedy.yaml"
+    greedy.write_text("""\
+rules:
+  - id: greedy
+    description: eats every line that mentions saying
+    reason: test
+    kind: line
+    patterns: ['.*said.*']
+    examples:
+      remove: ["he said so"]
+      keep: ["A sentence."]
+""")
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    done = subprocess.run([sys.executable, "-m", "cleaner", "rules", "lint", "--rules", str(greedy)],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert "no clean-prose corpus" not in done.stderr
+    assert done.returncode == 1 and "greedy" in done.stderr and "removes clean prose" in done.stderr
