@@ -28,7 +28,7 @@ from .errors import CleanerError
 from .formats import input_format, output_name
 from .guardrail import Guardrail
 from .html import clean_html_with_text, import_extractor
-from .incremental import Incremental
+from .incremental import Incremental, ReusedRecord
 from .matching import matcher_for
 from .model import Result
 from .output import AtomicFile, write_atomic
@@ -279,7 +279,7 @@ def run_reported(
         elif jobs <= 1 and not options.timeout:
             init_worker(options)
             for task in tasks:
-                yield from [ReportRecord(task)] if isinstance(task, dict) else expand(reported(work(task)))
+                yield from [_reported(task)] if isinstance(task, dict) else expand(reported(work(task)))
         else:
             yield from _run_pool(tasks, options, jobs)
     finally:
@@ -288,7 +288,7 @@ def run_reported(
 
 
 def _reported(record):
-    return ReportRecord(record) if isinstance(record, dict) else record
+    return ReportRecord(record, reused=isinstance(record, ReusedRecord)) if isinstance(record, dict) else record
 
 
 def _skip_current(tasks, current: "Incremental"):
@@ -373,7 +373,7 @@ def _run_pool(tasks: Iterable[Task | dict], options: Options, jobs: int) -> Iter
     )
     items = ((isinstance(task, Task), task) for task in chain(first, tasks))
     for answer in pool.results(items):
-        yield from [ReportRecord(answer)] if isinstance(answer, dict) else expand(answer)
+        yield from [_reported(answer)] if isinstance(answer, dict) else expand(answer)
 
 
 def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:

@@ -140,7 +140,7 @@ def clean_command(
             records = run_reported(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler, journals=journals)
             for reported in records:
                 writer.write_line(reported.line)
-                summary.merge(reported.digest)
+                summary.merge(reported.digest, reported.reused)
                 if auditor is not None:
                     auditor.add(reported.record, text=reported.text)
                 if progress is not None:

@@ -53,10 +53,14 @@ def clean(
     guard = guardrail.verdict(text, output, removals)
     if guard is None:
         status = "cleaned" if removals else "unchanged"
+        if not removals:
+            # Nothing was removed, so nothing is rewritten: the text comes back as it came, its line
+            # endings, trailing spaces and final newline (or none) too.
+            output = text
     else:
         status = "guarded"
         if guardrail.mode == "keep":
-            output, removals, guard = render(doc, []), [], f"kept whole: {guard}"
+            output, removals, guard = text, [], f"kept whole: {guard}"
     return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard)
 
 

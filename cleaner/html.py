@@ -118,7 +118,10 @@ def extract_text(html: str | HtmlElement) -> str:
 
     if isinstance(html, HtmlElement):
         join_split_body(html)
-    return extract(html, **EXTRACT_OPTIONS) or ""
+    text = extract(html, **EXTRACT_OPTIONS) or ""
+    # A text file's final newline, which trafilatura leaves off: an extraction with nothing to remove is
+    # written as it is, and should end like any other output.
+    return text + "\n" if text and not text.endswith("\n") else text
 
 
 def page_text(html: str, rules: RuleSet | None = None, site: str | None = None) -> str:

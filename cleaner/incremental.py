@@ -19,6 +19,11 @@ from .textsafe import path_text
 _REUSABLE = {"cleaned", "unchanged", "guarded"}
 
 
+class ReusedRecord(dict):
+    """A previous run's record, copied because its output is up to date: a dict as any record, marked so
+    the summary can say how many documents were not cleaned again."""
+
+
 class Incremental:
     def __init__(self, previous_report: Path, rules_hash: str, journals: Iterable[Path] = ()):
         self.rules_hash = rules_hash
@@ -80,7 +85,7 @@ class Incremental:
             records.append(record)
         if not records or digest_of_file(task.output) != records[0]["output_digest"]:
             return None
-        return records
+        return [ReusedRecord(record) for record in records]
 
     def close(self) -> None:
         for handle in self._handles:

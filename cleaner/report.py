@@ -39,12 +39,13 @@ class ReportRecord:
     back when a consumer wants the dict (the audit page, run()'s callers).
     """
 
-    __slots__ = ("_record", "_line", "_digest", "text")
+    __slots__ = ("_record", "_line", "_digest", "text", "reused")
 
     def __init__(self, record: dict | None = None, line: str | None = None, digest: Digest | None = None,
-                 text: str | None = None):
+                 text: str | None = None, reused: bool = False):
         self._record, self._line, self._digest = record, line, digest
         self.text = text  # the text the removals' offsets refer to, for the audit page; not in the line
+        self.reused = reused  # copied from the last run's report: the output was up to date
 
     @property
     def record(self) -> dict:
@@ -190,12 +191,14 @@ class Summary:
     # Capped, so a batch with millions of failures does not hold them all.
     failures: list[tuple[str, str]] = field(default_factory=list)
     guarded: list[tuple[str, str]] = field(default_factory=list)
+    up_to_date: int = 0  # records copied from the last run, their documents not cleaned again
 
     def add(self, record: dict) -> None:
         self.merge(digest_of(record))
 
-    def merge(self, digest: Digest) -> None:
+    def merge(self, digest: Digest, reused: bool = False) -> None:
         """Count one record by its digest: the same totals as counting its removals one by one."""
+        self.up_to_date += reused
         status = digest.status
         self.statuses[status] += 1
         self.chars_in += digest.chars_in
@@ -239,7 +242,10 @@ class Summary:
         removed = self.chars_in - self.chars_out
         share = f" ({removed / self.chars_in:.1%})" if self.chars_in else ""
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in STATUSES if self.statuses[s])
-        lines = [f"{self.documents} documents: {counts or 'none'}", f"{removed:,} of {self.chars_in:,} characters removed{share}"]
+        first = f"{self.documents} documents: {counts or 'none'}"
+        if self.up_to_date:
+            first += f" ({self.up_to_date} up to date from the last run, not cleaned again; --force cleans them)"
+        lines = [first, f"{removed:,} of {self.chars_in:,} characters removed{share}"]
         if self.removals_by_rule:
             lines.append("top rules (removals, documents, characters, most frequent removal):")
             for rule, count in self.removals_by_rule.most_common(top):

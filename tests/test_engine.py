@@ -29,7 +29,9 @@ def test_invisible_characters_are_no_text_to_the_rules_nor_in_the_output(tmp_pat
     paragraphs like a blank one and leaves none behind; a soft hyphen does not hide a label from a rule;
     a step ending in an invisible separator still ends in its full stop."""
     rules = _rules(tmp_path, "id: junk\ndescription: d\nkind: phrase\nphrases: [Share on Facebook]\n")
-    assert cleaner.clean("A\n\u200b\nB\n\u2063\ufeff\n", rules=rules).text == "A\n\nB\n"
+    assert cleaner.clean("A\n\u200b\nShare on Facebook\nB\n\u2063\ufeff\n", rules=rules).text == "A\n\nB\n"
+    # With nothing removed, nothing is rewritten: the invisible lines stay as they came.
+    assert cleaner.clean("A\n\u200b\nB\n", rules=rules).text == "A\n\u200b\nB\n"
     result = cleaner.clean("A\nShare on Face\u00adbook\nB\n", rules=rules)
     assert result.text == "A\nB\n" and result.removals[0].text == "Share on Face\u00adbook"
     doc = cleaner.document.Document("Stir the noodles with the garlic until they are fragrant.\u2063\n\u200b\n")

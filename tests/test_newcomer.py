@@ -165,3 +165,34 @@ rules:
                           capture_output=True, text=True, cwd=tmp_path, env=env)
     assert "no clean-prose corpus" not in done.stderr
     assert done.returncode == 1 and "greedy" in done.stderr and "removes clean prose" in done.stderr
+
+
+def test_a_rerun_says_how_many_documents_were_up_to_date(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(f"Article {i} has a sentence of its own.\nShare on Facebook\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1"])
+    assert first.exit_code == 0, first.output
+    assert "up to date" not in first.output
+    (folder / "new.txt").write_text("A fourth article, new since the last run.\n", encoding="utf-8")
+    again = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1"])
+    assert again.exit_code == 0, again.output
+    assert "4 documents: 3 cleaned, 1 unchanged (3 up to date from the last run, not cleaned again" in again.output
+    forced = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1", "--force"])
+    assert "up to date" not in forced.output
+
+
+@pytest.mark.parametrize("data", [b"First line.\r\nSecond line.\r\n", b"No final newline.", b"Two trailing.\n\n\n",
+                                  b"Trailing spaces.   \n\tTabbed line.\n"])
+def test_an_unchanged_document_is_written_byte_for_byte(tmp_path, data):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_bytes(data)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "report.jsonl").read_text(encoding="utf-8"))
+    assert record["status"] == "unchanged"
+    assert (out / "page.txt").read_bytes() == data
