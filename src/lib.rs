@@ -1,0 +1,16 @@
+//! `cleaner._engine`: the parts of cleaning that run in Rust. Issue 22 ports the engine here piece by
+//! piece, each one checked against the Python engine before it replaces it.
+
+use pyo3::prelude::*;
+
+mod line_matcher;
+mod translate;
+
+#[pymodule]
+fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<line_matcher::LineMatcher>()?;
+    m.add_class::<line_matcher::JoinedLines>()?;
+    m.add_function(wrap_pyfunction!(translate::translate_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(line_matcher::check_pattern, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,148 @@
+"""Issue 22, its first piece in Rust: cleaner._engine.LineMatcher answers as RE2 does, line by line, for
+every regex the engine asks about while it cleans every fixture, and for patterns where the two
+syntaxes differ (ASCII classes, quoting, literal braces, class punctuation)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner import matching
+from cleaner._engine import JoinedLines, LineMatcher, translate_pattern
+from cleaner.decode import decode_bytes
+from cleaner.document import Document
+from cleaner.html import page_text
+from cleaner.patterns import compile_regex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _expected(regex, full: bool, plains: list[str]) -> list[tuple[int, int, int]]:
+    """What matching.py's contract says: each line alone, through RE2."""
+    found = []
+    for index, plain in enumerate(plains):
+        if full:
+            if regex.fullmatch(plain):
+                found.append((index, 0, len(plain)))
+        else:
+            match = regex.search(plain)
+            if match:
+                found.append((index, *match.span()))
+    return found
+
+
+def _fixture_texts() -> list[str]:
+    texts = []
+    for folder in ("seeds/raw", "families/raw", "untouched", "junk-lines", "clean-prose"):
+        texts += [decode_bytes(path.read_bytes()) for path in sorted((ROOT / "fixtures" / folder).glob("*.*"))]
+    texts += [page_text(decode_bytes(path.read_bytes(), is_html=True)) for path in sorted((ROOT / "fixtures/html").glob("*.html"))]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def asked(shipped_rules_module):
+    """(pattern, full) -> the documents' plain lines it was asked about, recorded from the engine's own
+    calls while it cleans every fixture and every rule example."""
+    asked: dict[tuple[str, bool], dict[str, list[str]]] = {}
+    original = matching._matches
+
+    def spy(doc, regex, mode):
+        plains = [line.plain for line in doc.lines]
+        asked.setdefault((regex.pattern, mode == matching.FULL), {})["\n".join(plains)] = plains
+        return original(doc, regex, mode)
+
+    texts = _fixture_texts()
+    for rule in shipped_rules_module.rules:
+        texts += [example if isinstance(example, str) else example.get("text", "")
+                  for example in (*rule.meta.examples_remove, *rule.meta.examples_keep)]
+    matching._matches = spy
+    try:
+        for text in texts:
+            if isinstance(text, str):
+                cleaner.clean(text, rules=shipped_rules_module)
+    finally:
+        matching._matches = original
+    return asked
+
+
+@pytest.fixture(scope="module")
+def shipped_rules_module():
+    return cleaner.load_rules([])
+
+
+def test_every_regex_the_engine_asks_about_matches_the_same_lines(asked):
+    assert len(asked) > 50, "the spy saw too few regexes: the engine's call path changed"
+    patterns = sorted(asked)
+    matcher = LineMatcher(patterns)
+    differences, compared = [], 0
+    for position, (pattern, full) in enumerate(patterns):
+        regex = compile_regex(pattern, ignore_case=False)
+        for joined, plains in asked[(pattern, full)].items():
+            lines = JoinedLines(joined)
+            compared += 1
+            got = matcher.scan(position, lines)
+            if got != _expected(regex, full, plains):
+                differences.append((pattern, full, joined[:80]))
+    assert compared > 1000
+    assert not differences, differences[:5]
+
+
+def test_every_shipped_line_regex_matches_the_same_lines_of_every_fixture(shipped_rules_module):
+    """Beyond what the engine asks (the prefilter spares most regexes most documents): every rule's line
+    regexes on every fixture's lines."""
+    pairs = sorted({(regex.pattern, mode == matching.FULL) for rule in shipped_rules_module.rules
+                    for regex, mode in rule.line_regexes()})
+    assert len(pairs) > 50
+    matcher = LineMatcher(pairs)
+    documents = [[line.plain for line in Document(text).lines] for text in _fixture_texts()]
+    joined = [JoinedLines("\n".join(plains)) for plains in documents]
+    differences = []
+    for position, (pattern, full) in enumerate(pairs):
+        regex = compile_regex(pattern, ignore_case=False)
+        for plains, lines in zip(documents, joined):
+            if matcher.scan(position, lines) != _expected(regex, full, plains):
+                differences.append((pattern, full, plains[:2]))
+    assert not differences, differences[:5]
+
+
+# Patterns whose meaning the translation has to keep, on lines that tell the two syntaxes apart.
+TRICKY = [
+    r"\bfoo\b", r"\w+", r"(?i)\w+", r"[\W]+", r"[^\w\s]+", r"\d+", r"[\d.]+", r"\s+x", r"\Qa.b\E",
+    r"a{,3}", r"a{2}", r"x{", r"[[]", r"[a&&b]+", r"[~]", r"[]a]+", r"[^]a]+", r"\pL+", r"\p{Greek}+",
+    r"(?i)straße", r"(?i)STRASSE", r"[[:alpha:]]+", r"\B.", r"é\b", r"^\s*$", r"(?i)k", r"\x41", r"\x{263a}",
+    r"[a-c-]+", r"\.\*\+", r"(?i)[a-z]+", r"(?U)a+", r"\Afoo", r"bar\z",
+]
+LINES = ["foo bar", "éfoo", "fooé", "K and ſ", "Ｋ", "a.b a{,3} aa x{ [ &&b ~", "]a]", "Ελληνικά 12.5",
+         "Straße STRASSE", "   ", "", "A ☺ \u263a", "x-yz-", ".*+", "aaa", "foo", "bar", "ǅ ǆ"]
+
+
+@pytest.mark.parametrize("pattern", TRICKY)
+@pytest.mark.parametrize("full", [True, False])
+def test_where_the_syntaxes_differ_the_lines_matched_do_not(pattern, full):
+    regex = compile_regex(pattern)
+    matcher = LineMatcher([(regex.pattern, full)])
+    assert matcher.scan(0, JoinedLines("\n".join(LINES))) == _expected(regex, full, LINES), translate_pattern(regex.pattern)
+
+
+def test_a_match_across_lines_is_settled_by_the_line_alone():
+    lines = ["total 12", "views", "x"]
+    for pattern in (r"\d+\s+views", r"[^x]+", r"total[\s\S]*"):
+        regex = compile_regex(pattern)
+        for full in (True, False):
+            got = LineMatcher([(regex.pattern, full)]).scan(0, JoinedLines("\n".join(lines)))
+            assert got == _expected(regex, full, lines), pattern
+
+
+def test_a_pattern_the_crate_cannot_take_names_its_position():
+    with pytest.raises(ValueError, match=r"pattern 1 .*\\C"):
+        LineMatcher([("a", True), (r"a\C", True)])
+
+
+def test_a_rule_pattern_the_rust_engine_cannot_take_is_an_error_in_its_file(tmp_path):
+    rule = tmp_path / "mine.yaml"
+    rule.write_text("id: any-byte\ndescription: d\nkind: line\npattern: 'a\\C'\n", encoding="utf-8")
+    with pytest.raises(cleaner.errors.RuleError) as caught:
+        cleaner.load_rules([rule], defaults=False)
+    message = str(caught.value)
+    assert "mine.yaml" in message and "any-byte" in message and "Rust engine" in message
