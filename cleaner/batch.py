@@ -107,8 +107,11 @@ def _collision(task: Task, first: Path) -> dict:
 
 
 def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task | dict]:
-    # followlinks=False: a symlink loop cannot trap the walk.
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+    # followlinks=False: a symlink loop cannot trap the walk. A folder it cannot list is reported as
+    # skipped, not passed over in silence.
+    unreadable: list[OSError] = []
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable.append, followlinks=False):
+        yield from _unreadable_folders(unreadable)
         here = Path(folder)
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and (here / d).resolve() != out_resolved
@@ -133,6 +136,14 @@ def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task | dict
                 else:
                     renamed[output] = name
             yield task if first is None else _collision(task, here / first)
+    yield from _unreadable_folders(unreadable)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[dict]:
+    while errors:
+        error = errors.pop(0)
+        yield _record(Path(error.filename or "?"), None, "skipped",
+                      error=f"cannot read this folder ({error.strerror or error}): its files were not cleaned")
 
 
 def _keeps_name(name: str, names: list[str]) -> bool:

@@ -196,3 +196,49 @@ def test_an_unchanged_document_is_written_byte_for_byte(tmp_path, data):
     record = json.loads((out / "report.jsonl").read_text(encoding="utf-8"))
     assert record["status"] == "unchanged"
     assert (out / "page.txt").read_bytes() == data
+
+
+def _folder_with_a_locked_subfolder(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "open.txt").write_text("An article sentence that stays.\n", encoding="utf-8")
+    (folder / "locked" / "inside.txt").write_text("Never read.\n", encoding="utf-8")
+    return folder
+
+
+def _assert_locked_folder_reported(result, out, locked):
+    assert result.exit_code == 1, result.output
+    records = [json.loads(line) for line in (out / "report.jsonl").read_text(encoding="utf-8").splitlines()]
+    skipped = [r for r in records if r["status"] == "skipped"]
+    assert [r["source"] for r in skipped] == [str(locked)]
+    assert "cannot read this folder" in skipped[0]["error"]
+    assert [r["status"] for r in records if r["source"].endswith("open.txt")] == ["unchanged"]
+
+
+def test_a_folder_the_walk_cannot_read_is_reported_not_skipped_in_silence(tmp_path, monkeypatch):
+    """The OS refusing to list one subfolder, as it does for a folder of another user's without x/r."""
+    folder = _folder_with_a_locked_subfolder(tmp_path)
+    locked = folder / "locked"
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1"])
+    _assert_locked_folder_reported(result, out, locked)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod-000 folder")
+def test_a_chmod_000_subfolder_is_reported(tmp_path):
+    folder = _folder_with_a_locked_subfolder(tmp_path)
+    (folder / "locked").chmod(0)
+    try:
+        out = tmp_path / "out"
+        result = runner.invoke(app, ["clean", str(folder), "--out", str(out), "-j", "1"])
+        _assert_locked_folder_reported(result, out, folder / "locked")
+    finally:
+        (folder / "locked").chmod(0o755)
