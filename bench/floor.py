@@ -9,7 +9,8 @@ in process CPU time per MB:
 - `split lines and words`: str.split into lines and words, nothing else: the least any Python line
   filter does;
 - `Document()`: cleaner's first stage, the lines with their offsets and features;
-- `prefilter scan`: the literal scans (RE2, in C++) that tell which of the pack's regexes can match;
+- `line regexes`: every rule regex on every line, one call to the Rust engine per document (its literal
+  prefilter included);
 - `clean()`: everything.
 
 Issue 5 asks `cleaner --jobs 1` to take at most half the C4 filter's time as whole processes; this shows
@@ -50,7 +51,7 @@ def main(argv=None) -> None:
     active = rules.for_site(None)
     matcher = matcher_for(active)
 
-    def prefilter(text: str) -> None:  # what the engine does before any rule runs
+    def line_regexes(text: str) -> None:  # what the engine does before any rule runs
         doc = Document(text, {})
         attach(doc, matcher)
         silent_rules(doc, active)
@@ -59,7 +60,7 @@ def main(argv=None) -> None:
         "C4QualityFilter lines": c4_lines,
         "split lines and words": lambda text: [line.split() for line in text.split("\n")],
         "Document()": lambda text: Document(text, {}),
-        "prefilter scan (with Document())": prefilter,
+        "line regexes (with Document())": line_regexes,
         "clean()": lambda text: cleaner.clean(text, rules=rules),
     }
     for step in stages.values():  # warm: imports, compiled rules, RE2's lazily built automata

@@ -1,16 +1,16 @@
-"""One pass per document for the line regexes of every rule.
+"""One call per document for the line regexes of every rule.
 
-Calling a regex once per line and rule costs a Python-to-RE2 round trip each time, which is most of the
-cleaning time. Instead the lines' plain texts are joined with newlines and searched as one text:
-
-- a `LineMatcher` (built once per RuleSet, so once per process) holds every rule regex and prefilters
-  of them; a few literal scans of the joined text tell which regexes can match at all in this
-  document (most cannot);
-- only for those, one multiline scan finds the lines they match.
+Calling a regex once per line and rule costs a round trip each time, which was most of the cleaning
+time. Instead a `LineMatcher` (built once per RuleSet, so once per process) hands every rule regex to
+the Rust engine (`cleaner._engine.LineMatcher`), which answers all of them for a document in one call:
+one multi-literal scan of the lines finds each regex's literal atoms (strings one of which every match
+contains), and each regex is tried only on the lines that hold one. Regexes a kind makes on the fly
+(not in the matcher) are searched by RE2 on the lines joined with newlines.
 
 The answers are exactly those of calling `regex.fullmatch(line.plain)` / `regex.search(line.plain)` on
-each line: a match that would cross a line break (a pattern with `\\s` or `[^x]` can match the joining
-newline) makes that regex fall back to the per-line calls for the document.
+each line (tests/test_matching.py, tests/test_rust_matcher.py): in the RE2 scan, a match that would
+cross a line break (a pattern with `\\s` or `[^x]` can match the joining newline) makes that regex fall
+back to the per-line calls for the document.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from bisect import bisect_right
 from itertools import accumulate
 
 import re2
+
+from . import _engine
 
 RE2_OPTIONS = re2.Options()
 RE2_OPTIONS.log_errors = False
@@ -44,45 +46,21 @@ def _multiline(regex, mode: str):
 # A bounded repetition of a negated class inside a repeated group ("(?:[^|]{1,40}[|]\s*)+") blows up
 # RE2's DFA when searched across a whole text; such regexes run anchored on each line instead.
 _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
-# The prefilter is RE2's FilteredRE2: each regex is reduced to the literal strings ("atoms") one of which
-# a matching text must contain, and one case-insensitive literal scan of the document finds the atoms
-# present. A regex none of whose atoms occur cannot match, and is not scanned. A literal scan's automaton
-# stays small whatever the text; a Set of the regexes themselves (the first design) built DFA states for
-# combinations of its members' states, so it kept building new ones on every page (a quarter of the
-# cleaning time under py-spy) and its caches grew with the number of documents cleaned (RSS +60 MB over
-# 4,700 pages).
-# The sentinel regex's atom is appended to every text scanned: should the literal scan give up (its DFA
-# out of memory, on some huge pack of phrases), the sentinel is missing from the answer, and every regex
-# is scanned instead of none being missed.
-_SENTINEL_ATOM = b"cleanersentinelatom"
-_SENTINEL = _SENTINEL_ATOM.decode()
-# The regexes are split over this many prefilters, each scanned in turn. RE2 reports every atom found, so
-# one literal scan's DFA states are the atoms being read times those already found: with all the pack's
-# atoms in one scan that product outgrew the DFA's fixed memory, which kept rebuilding its states.
-# Scanning the same 2 MB of page texts again (best of 5 runs) took 0.24 s/MB in 1 KB documents with one
-# scan, 0.024 s/MB with four, 0.19 s/MB with sixteen (more calls than they save).
-_PREFILTERS = 4
 
 
 class LineMatcher:
-    """The rule regexes of a list of rules, compiled once: a multiline form of each (or None for a
-    regex run per line), and a prefilter telling which of them can match in a document."""
+    """The rule regexes of a list of rules, compiled once in the Rust engine, by position."""
 
     def __init__(self, regexes: list[tuple[object, str]]):
         self._index: dict[tuple[int, str], int] = {}
-        self._multi: list = []  # multiline form, or None for a regex run per line
-        sources: list[str] = []  # what the prefilter reads each regex's atoms from
+        native: list[tuple[str, bool]] = []  # (pattern, full) by position
         for regex, mode in regexes:
             key = (id(regex), mode)
-            if key in self._index:
-                continue
-            per_line = _HEAVY.search(regex.pattern) or _ANCHORS_TEXT.search(regex.pattern)
-            multi = None if per_line else _multiline(regex, mode)
-            self._index[key] = len(self._multi)
-            self._multi.append(multi)
-            sources.append(regex.pattern if multi is None else multi.pattern)
+            if key not in self._index:
+                self._index[key] = len(native)
+                native.append((regex.pattern, mode == FULL))
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
-        self._filters, self._always = _prefilters(sources)
+        self.native = _engine.LineMatcher(native)
         self._rule_positions: dict[int, frozenset[int]] = {}
         # id(list of rules) -> (that list, [(index, positions) of its rules that need a match]); the
         # list is kept so that its id cannot be reused while cached.
@@ -98,67 +76,15 @@ class LineMatcher:
             positions = self._rule_positions[id(rule)] = frozenset(found)
         return positions
 
-    def candidates(self, joined: bytes) -> frozenset[int] | None:
-        """Positions of the regexes that may match somewhere in `joined` (the UTF-8 joined lines); None
-        when the prefilter gave up, and every regex must be scanned."""
-        if self._filters is None:
-            return None
-        data = joined + b"\n" + _SENTINEL_ATOM
-        found = set(self._always)
-        for prefilter, positions in self._filters:
-            hits = {positions[hit] for hit in prefilter.Match(data, True) or ()}
-            if -1 not in hits:
-                return None
-            found |= hits
-        return frozenset(found)
-
     def warm(self, texts: list[str]) -> None:
-        """Scan `texts` with the prefilters and, to its end, with every multiline regex, results
-        unused: RE2 builds DFA states lazily and keeps them, so this builds the states that text of
-        this kind needs now. Called in the parent before it forks workers, each of which then starts
-        with them instead of building its own (see batch._new_pool)."""
-        data = "\n".join(texts).encode("utf-8")
-        for start in range(0, len(texts), 20):  # prefilters read documents, not one long text
-            self.candidates("\n".join(texts[start:start + 20]).encode("utf-8"))
-        for multi in self._multi:
-            if multi is None:
-                continue
-            search, position = multi._regexp.Match, 0
-            while position <= len(data):
-                start, end = search(_UNANCHORED, data, position, len(data))[0]
-                if start < 0:
-                    break
-                position = end if end > start else end + 1
+        """Run every regex over `texts`, results unused: the regexes' lazily built automaton states
+        are made now, in the parent, and every worker forked from it starts with them (see
+        batch._warm_matcher)."""
+        self.native.scan_all(_engine.JoinedLines("\n".join(texts)))
 
-    def lookup(self, regex, mode: str):
-        """(position among the matcher's regexes, multiline regex or None when run per line), or None
-        for an unknown regex."""
-        position = self._index.get((id(regex), mode))
-        return None if position is None else (position, self._multi[position])
-
-
-def _prefilters(sources: list[str]):
-    """([(FilteredRE2 of some of the regexes' sources, the position of each of its entries (-1: the
-    sentinel))], the positions always scanned); (None, set()) when they cannot be built. Source i goes
-    to prefilter i % _PREFILTERS. A heavy regex is in one too: it runs per line, but only in a document
-    holding one of its atoms."""
-    always: set[int] = set()
-    filters = []
-    try:
-        for group in range(min(_PREFILTERS, len(sources)) or 1):
-            prefilter, positions = re2.Filter(), [-1]
-            prefilter.Add(_SENTINEL, RE2_OPTIONS)
-            for position in range(group, len(sources), _PREFILTERS):
-                try:
-                    prefilter.Add(sources[position], RE2_OPTIONS)
-                    positions.append(position)
-                except re2.error:
-                    always.add(position)
-            prefilter.Compile()
-            filters.append((prefilter, positions))
-    except re2.error:
-        return None, set()
-    return filters, always
+    def lookup(self, regex, mode: str) -> int | None:
+        """The regex's position among the matcher's, or None for one it does not hold."""
+        return self._index.get((id(regex), mode))
 
 
 _UNSET = object()
@@ -185,24 +111,26 @@ class _DocLines:
         self._candidates = _UNSET
         self._plain_set: set[str] | None = None
         self._carry: tuple[dict[str, list[int]], list[int]] | None = None
+        self._answers = _UNSET
+
+    @property
+    def answers(self) -> list | None:
+        """Every matcher regex's matches in this document, by position, from one call to the Rust engine
+        (which tries each regex only on the lines holding one of its literal atoms); None without a
+        matcher."""
+        if self._answers is _UNSET:
+            matcher = self.matcher
+            self._answers = None if matcher is None else matcher.native.scan_all(_engine.JoinedLines(self.joined))
+        return self._answers
 
     @property
     def candidates(self) -> frozenset[int] | None:
-        """The prefilter's answer (see LineMatcher.candidates), on first need. In a later pass it is
-        the previous pass's answer plus that of the lines new in this one: a regex matches within a
-        line, so one that can match here matches a line carried over (whose text the previous pass
-        read) or a new line. Lines that went may leave a regex in it that can no longer match: it is
-        then scanned for nothing, never skipped wrongly."""
+        """The positions of the matcher's regexes that match a line of this document (exact, from the
+        Rust engine's answers), on first need; None when every regex must be asked."""
         if self._candidates is _UNSET:
-            matcher, previous = self.matcher, self.previous
-            if matcher is None:
-                self._candidates = None
-            elif previous is None or previous.matcher is not matcher or previous.candidates is None:
-                self._candidates = matcher.candidates(self.joined_bytes)
-            else:
-                new = self.carry()[1]
-                added = matcher.candidates(b"\n".join(self.encoded[i] for i in new)) if new else frozenset()
-                self._candidates = None if added is None else previous.candidates | added
+            answers = self.answers
+            self._candidates = None if answers is None else frozenset(
+                position for position, found in enumerate(answers) if found)
         return self._candidates
 
     @property
@@ -303,8 +231,11 @@ def _matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
     key = (id(regex), mode)
     found = state.results.get(key)
     if found is None:
+        position = state.matcher.lookup(regex, mode) if state.matcher is not None else None
         previous = state.previous
-        if previous is not None and previous.regexes.get(key) is regex:
+        if position is not None and state.answers is not None:
+            found = list(state.answers[position])
+        elif previous is not None and previous.regexes.get(key) is regex:
             found = _carried(state, previous.results[key], regex, mode)
         else:
             found = _scan(state, regex, mode)
@@ -330,17 +261,10 @@ def _carried(state: _DocLines, earlier: list[tuple[int, int, int]], regex, mode:
 
 
 def _scan(state: _DocLines, regex, mode: str) -> list[tuple[int, int, int]]:
-    known = state.matcher.lookup(regex, mode) if state.matcher is not None else None
-    if known is None:
-        if _ANCHORS_TEXT.search(regex.pattern):
-            return _per_line(state, regex, mode, range(len(state.plains)))
-        multi = _multiline(regex, mode)
-    else:
-        position, multi = known
-        if state.candidates is not None and position not in state.candidates:
-            return []
-        if multi is None:
-            return _per_line(state, regex, mode, range(len(state.plains)))
+    """RE2's answers, for a regex not in the matcher (one a kind made on the fly)."""
+    if _ANCHORS_TEXT.search(regex.pattern) or _HEAVY.search(regex.pattern):
+        return _per_line(state, regex, mode, range(len(state.plains)))
+    multi = _multiline(regex, mode)
     # RE2's own call on the UTF-8 bytes of the joined text, from each match's end: the wrapper's
     # finditer would decode offsets and could not resume after a match that crosses a line break.
     data, starts = state.joined_bytes, state.byte_starts

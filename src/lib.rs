@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod atoms;
 mod line_matcher;
 mod translate;
 
@@ -12,5 +13,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<line_matcher::JoinedLines>()?;
     m.add_function(wrap_pyfunction!(translate::translate_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(line_matcher::check_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(atoms::pattern_atoms, m)?)?;
     Ok(())
 }

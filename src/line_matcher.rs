@@ -8,8 +8,10 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::atoms::{atoms, fold_str};
 use crate::translate::translate;
 
 struct Entry {
@@ -19,6 +21,8 @@ struct Entry {
     /// The pattern on the joined lines: `(?m)^(?:p)$` for `full`; None when it must run line by line
     /// (`\A` and `\z` mean the line's ends only when it runs alone).
     joined: Option<Regex>,
+    /// Strings one of which every match contains (folded), or None.
+    atoms: Option<Vec<String>>,
 }
 
 fn build(source: &str) -> Result<Regex, String> {
@@ -32,6 +36,12 @@ fn build(source: &str) -> Result<Regex, String> {
 #[pyclass(frozen, module = "cleaner._engine")]
 pub struct LineMatcher {
     entries: Vec<Entry>,
+    /// Every entry's atoms (see atoms.rs) in one automaton, run on the folded lines.
+    atoms: AhoCorasick,
+    /// The entries each atom belongs to.
+    atom_entries: Vec<Vec<usize>>,
+    /// The entries with no atom: tried on every line.
+    unfiltered: Vec<usize>,
 }
 
 #[pymethods]
@@ -46,7 +56,42 @@ impl LineMatcher {
                 .map_err(|problem| PyValueError::new_err(format!("pattern {position} {pattern:?}: {problem}")))?;
             entries.push(entry);
         }
-        Ok(LineMatcher { entries })
+        let mut atom_ids: std::collections::HashMap<String, usize> = Default::default();
+        let mut atom_entries: Vec<Vec<usize>> = Vec::new();
+        let mut unfiltered = Vec::new();
+        for (position, entry) in entries.iter().enumerate() {
+            match &entry.atoms {
+                None => unfiltered.push(position),
+                Some(list) => {
+                    for atom in list {
+                        let next = atom_ids.len();
+                        let id = *atom_ids.entry(atom.clone()).or_insert(next);
+                        if id == atom_entries.len() {
+                            atom_entries.push(Vec::new());
+                        }
+                        atom_entries[id].push(position);
+                    }
+                }
+            }
+        }
+        let mut by_id: Vec<(usize, String)> = atom_ids.into_iter().map(|(atom, id)| (id, atom)).collect();
+        by_id.sort();
+        let atoms = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(by_id.iter().map(|(_, atom)| atom.as_bytes()))
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered })
+    }
+
+    /// Every entry's answers at once, as `scan` gives them, one list per position: the lines holding
+    /// none of an entry's atoms are not tried.
+    fn scan_all(&self, py: Python<'_>, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
+        py.allow_threads(|| self.all(lines))
+    }
+
+    /// How many entries have no atom (and so are tried on every line).
+    fn unfiltered(&self) -> usize {
+        self.unfiltered.len()
     }
 
     fn __len__(&self) -> usize {
@@ -90,6 +135,45 @@ pub fn check_pattern(pattern: &str) -> PyResult<()> {
         .map_err(|error| PyValueError::new_err(error.to_string()))
 }
 
+impl LineMatcher {
+    fn all(&self, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
+        let count = lines.starts.len();
+        // Candidate lines per entry, from the atoms found in the folded text.
+        let folded = fold_str(std::str::from_utf8(&lines.data).unwrap_or(""));
+        let folded = folded.as_bytes();
+        let mut folded_starts = vec![0];
+        folded_starts.extend(folded.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
+        let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.entries.len()];
+        let mut last_line_of_atom = vec![usize::MAX; self.atom_entries.len()];
+        for hit in self.atoms.find_overlapping_iter(folded) {
+            let atom = hit.pattern().as_usize();
+            let line = folded_starts.partition_point(|&start| start <= hit.start()) - 1;
+            if last_line_of_atom[atom] == line {
+                continue;
+            }
+            last_line_of_atom[atom] = line;
+            for &entry in &self.atom_entries[atom] {
+                let list = &mut candidates[entry];
+                if list.last() != Some(&line) {
+                    list.push(line);
+                }
+            }
+        }
+        let mut found = Vec::with_capacity(self.entries.len());
+        for (position, entry) in self.entries.iter().enumerate() {
+            if entry.atoms.is_none() {
+                found.push(scan(entry, lines));
+                continue;
+            }
+            let list = &mut candidates[position];
+            list.sort_unstable();
+            list.dedup();
+            found.push(list.iter().filter(|&&index| index < count).filter_map(|&index| alone(entry, lines, index)).collect());
+        }
+        found
+    }
+}
+
 fn compile(pattern: &str, full: bool) -> Result<Entry, String> {
     let source = translate(pattern)?;
     let alone = build(&if full { format!(r"\A(?:{source})\z") } else { source.clone() })?;
@@ -99,7 +183,7 @@ fn compile(pattern: &str, full: bool) -> Result<Entry, String> {
     } else {
         Some(build(&if full { format!("(?m)^(?:{source})$") } else { format!("(?m)(?:{source})") })?)
     };
-    Ok(Entry { full, alone, joined })
+    Ok(Entry { full, alone, joined, atoms: atoms(&source) })
 }
 
 /// A document's plain lines joined by "\n", with where each starts: made once per document and pass,

@@ -62,28 +62,14 @@ def test_shipped_rules_match_as_per_line(slice_bytes, warmed, monkeypatch):
                 assert [i for i, _, _ in search_lines(doc, regex)] == [i for i, p in enumerate(plains) if regex.search(p)]
 
 
-class _GivenUp:
-    """A prefilter whose literal scan failed: RE2 then reports no atom at all, not even the sentinel's."""
-
-    def Match(self, text, potential):
-        return None
-
-
-def test_a_prefilter_that_gives_up_means_every_regex_is_scanned():
+def test_candidates_are_the_regexes_that_match_a_line():
+    """The Rust engine's answers make the candidates exact: a regex whose literal atom occurs in a line
+    that it does not match is no candidate."""
     share, views = compile_regex(r"share"), compile_regex(r"\d[\d,]*\s+views")
     matcher = LineMatcher([(share, "full"), (views, "full")])
-    doc = Document(TEXT)
+    doc = Document("Share this story\n\n842 views\n")
     attach(doc, matcher)
-    assert doc._matching.candidates is not None  # the working prefilter answers
-    # One of the prefilters giving up is enough: the regexes it holds could match anywhere.
-    (_, positions), *others = matcher._filters
-    matcher._filters = [(_GivenUp(), positions), *others]
-    doc = Document(TEXT)
-    attach(doc, matcher)
-    assert doc._matching.candidates is None
-    plains = [line.plain for line in doc.lines]
-    assert fullmatch_lines(doc, share) == [i for i, p in enumerate(plains) if share.fullmatch(p)] != []
-    assert fullmatch_lines(doc, views) == [i for i, p in enumerate(plains) if views.fullmatch(p)] != []
+    assert doc._matching.candidates == {matcher.lookup(views, "full")}
 
 
 def test_the_prefilter_skips_regexes_whose_words_are_absent():
@@ -91,33 +77,29 @@ def test_the_prefilter_skips_regexes_whose_words_are_absent():
     matcher = LineMatcher([(share, "full"), (cookies, "full")])
     doc = Document("SHARE THIS\n\nA line of prose.\n")
     attach(doc, matcher)
-    share_at, _ = matcher.lookup(share, "full")
-    cookies_at, _ = matcher.lookup(cookies, "full")
+    share_at = matcher.lookup(share, "full")
+    cookies_at = matcher.lookup(cookies, "full")
     assert share_at in doc._matching.candidates  # found whatever the case
     assert cookies_at not in doc._matching.candidates
 
 
 
-def test_every_prefilter_reports_its_regexes():
-    """The regexes are spread over several prefilters: those whose words occur are candidates,
-    whichever prefilter holds them, and the others are not."""
+def test_every_regex_whose_words_occur_is_a_candidate():
     words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
     regexes = [compile_regex(f"{word} .*") for word in words]
     matcher = LineMatcher([(regex, "full") for regex in regexes])
-    assert len(matcher._filters) > 1, "the test needs the regexes spread over several prefilters"
-    doc = Document("Bravo team\n\nA line of prose.\n\nFOXTROT and GOLF club\n\nan india ink drawing\n")
+    doc = Document("Bravo team\n\nA line of prose.\n\nFOXTROT and GOLF club\n\nindia ink drawing\n")
     attach(doc, matcher)
-    found = {words[matcher.lookup(regex, "full")[0]] for regex in regexes
-             if matcher.lookup(regex, "full")[0] in doc._matching.candidates}
-    assert found == {"bravo", "foxtrot", "golf", "india"}
+    found = {words[matcher.lookup(regex, "full")] for regex in regexes
+             if matcher.lookup(regex, "full") in doc._matching.candidates}
+    assert found == {"bravo", "foxtrot", "india"}  # "GOLF club" holds golf, not at the line's start
 
 
-def test_a_heavy_regex_runs_per_line_only_where_its_words_occur(monkeypatch):
-    """A heavy regex (run line by line, not on the joined text) is in the prefilter too: a document
-    without its words never calls it, one with them gets the per-line answers."""
+def test_a_heavy_regex_is_answered_by_the_rust_engine_not_line_by_line(monkeypatch):
+    """A heavy regex (whose RE2 automaton blew up on whole texts) costs RE2 nothing: the Rust engine
+    tries it on the lines holding its atoms."""
     heavy = compile_regex(r"(?:[^|]{1,40}[|]\s*)+\d+\s+views")
     matcher = LineMatcher([(heavy, "full")])
-    assert matcher.lookup(heavy, "full")[1] is None, "the test needs a regex the matcher runs per line"
     import cleaner.matching as matching
 
     calls = []
@@ -125,16 +107,15 @@ def test_a_heavy_regex_runs_per_line_only_where_its_words_occur(monkeypatch):
     monkeypatch.setattr(matching, "_per_line", lambda *args: calls.append(args) or per_line(*args))
     without = Document("A line of prose.\n\nBy Jo | Follow\n")
     attach(without, matcher)
-    assert fullmatch_lines(without, heavy) == [] and calls == []
+    assert fullmatch_lines(without, heavy) == []
     with_words = Document("A line of prose.\n\nBy Jo | 842 views\n")
     attach(with_words, matcher)
-    assert fullmatch_lines(with_words, heavy) == [2] and len(calls) == 1
+    assert fullmatch_lines(with_words, heavy) == [2] and calls == []
 
 
-
-def test_a_later_pass_prefilters_the_text_its_new_lines_show():
+def test_a_later_pass_matches_the_text_its_new_lines_show():
     """A removal that cuts a Markdown link leaves its URL as plain text: words the previous pass never
-    read. The later pass's prefilter answer covers them, so the regex is not skipped."""
+    read. The later pass's answers cover them, so the regex is not skipped."""
     subscribe = compile_regex(r".*subscribe.*")
     matcher = LineMatcher([(subscribe, "full")])
     first = Document("A line of prose.\n[Our letters](http://example.com/subscribe)\n")

@@ -104,6 +104,14 @@ def test_every_shipped_line_regex_matches_the_same_lines_of_every_fixture(shippe
             if matcher.scan(position, lines) != _expected(regex, full, plains):
                 differences.append((pattern, full, plains[:2]))
     assert not differences, differences[:5]
+    # All at once, each regex tried only on the lines holding one of its literal atoms.
+    assert matcher.unfiltered() < len(pairs) // 4
+    for plains, lines in zip(documents, joined):
+        every = matcher.scan_all(lines)
+        for position, (pattern, full) in enumerate(pairs):
+            if every[position] != _expected(compile_regex(pattern, ignore_case=False), full, plains):
+                differences.append((pattern, full, plains[:2]))
+    assert not differences, differences[:5]
 
 
 # Patterns whose meaning the translation has to keep, on lines that tell the two syntaxes apart.
@@ -122,7 +130,10 @@ LINES = ["foo bar", "éfoo", "fooé", "K and ſ", "Ｋ", "a.b a{,3} aa x{ [ &&b 
 def test_where_the_syntaxes_differ_the_lines_matched_do_not(pattern, full):
     regex = compile_regex(pattern)
     matcher = LineMatcher([(regex.pattern, full)])
-    assert matcher.scan(0, JoinedLines("\n".join(LINES))) == _expected(regex, full, LINES), translate_pattern(regex.pattern)
+    lines = JoinedLines("\n".join(LINES))
+    expected = _expected(regex, full, LINES)
+    assert matcher.scan(0, lines) == expected, translate_pattern(regex.pattern)
+    assert matcher.scan_all(lines) == [expected], translate_pattern(regex.pattern)
 
 
 def test_a_match_across_lines_is_settled_by_the_line_alone():
