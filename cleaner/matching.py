@@ -119,9 +119,33 @@ class _DocLines:
         (which tries each regex only on the lines holding one of its literal atoms); None without a
         matcher."""
         if self._answers is _UNSET:
-            matcher = self.matcher
-            self._answers = None if matcher is None else matcher.native.scan_all(_engine.JoinedLines(self.joined))
+            matcher, previous = self.matcher, self.previous
+            if matcher is None:
+                self._answers = None
+            elif previous is not None and previous.matcher is matcher and previous._answers not in (_UNSET, None):
+                self._answers = self._carried_answers(previous.answers)
+            else:
+                self._answers = matcher.native.scan_all(_engine.JoinedLines(self.joined))
         return self._answers
+
+    def _carried_answers(self, earlier: list) -> list:
+        """This pass's answers from the previous pass's, as _carried() makes one regex's: the lines both
+        passes hold keep their answers, and only the lines new in this one go to the Rust engine."""
+        lines_of, new = self.carry()
+        fresh = self.matcher.native.scan_all(_engine.JoinedLines("\n".join(self.plains[i] for i in new))) if new else None
+        plains = self.previous.plains
+        answers = []
+        for position, found_before in enumerate(earlier):
+            if not found_before and (fresh is None or not fresh[position]):
+                answers.append([])
+                continue
+            spans = {plains[at]: (start, end) for at, start, end in found_before}  # a line's text, its span
+            found = [(index, start, end) for plain, (start, end) in spans.items() for index in lines_of.get(plain, ())]
+            if fresh is not None:
+                found.extend((new[at], start, end) for at, start, end in fresh[position])
+            found.sort()
+            answers.append(found)
+        return answers
 
     @property
     def candidates(self) -> frozenset[int] | None:

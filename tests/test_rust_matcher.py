@@ -157,3 +157,37 @@ def test_a_rule_pattern_the_rust_engine_cannot_take_is_an_error_in_its_file(tmp_
         cleaner.load_rules([rule], defaults=False)
     message = str(caught.value)
     assert "mine.yaml" in message and "any-byte" in message and "Rust engine" in message
+
+
+def test_a_later_pass_carries_answers_equal_to_a_fresh_scan(shipped_rules_module):
+    """A later pass asks the Rust engine about its new lines only (those a removal cut into) and
+    carries the rest from the previous pass: the answers must equal a scan of the whole text."""
+    matcher = matching.matcher_for(shipped_rules_module.for_site(None))
+    compared = 0
+    for text in _fixture_texts():
+        output = cleaner.clean(text, rules=shipped_rules_module).text
+        first = Document(text)
+        matching.attach(first, matcher)
+        assert first._matching.answers is not None
+        later, fresh = Document(output), Document(output)
+        matching.attach(later, matcher, first)
+        matching.attach(fresh, matcher)
+        assert later._matching.answers == fresh._matching.answers
+        compared += output != text
+    assert compared > 20  # texts where the later pass differs from the first
+
+
+def test_a_later_pass_answers_its_new_lines_and_carries_the_others():
+    share = compile_regex(r"share this")
+    views = compile_regex(r"\d+ views")
+    matcher = matching.LineMatcher([(share, matching.FULL), (views, matching.SEARCH)])
+    first = Document("Share this\n\nA line of prose.\nShare this story now | 12 views\nEnd.\n")
+    matching.attach(first, matcher)
+    assert first._matching.answers == [[(0, 0, 10)], [(3, 23, 31)]]
+    # A removal cut the longer line in two: "12 views" is new to the later pass.
+    text = "Share this\n\nA line of prose.\nShare this\n12 views\nEnd.\n"
+    later, fresh = Document(text), Document(text)
+    matching.attach(later, matcher, first)
+    matching.attach(fresh, matcher)
+    assert later._matching.carry()[1] == [4]  # "Share this" is the text of line 0 before
+    assert later._matching.answers == fresh._matching.answers == [[(0, 0, 10), (3, 0, 10)], [(4, 0, 8)]]
