@@ -26,6 +26,7 @@ class RuleTally(NamedTuple):
     chars: int
     file: str  # the rule file, as the record's first removal of the rule names it
     texts: dict[str, int]  # folded text -> times, in the order each was first removed
+    node_chars: int  # of `chars`, those of HTML nodes a selector rule took out before extraction
 
 
 class Digest(NamedTuple):
@@ -48,9 +49,14 @@ def digest_of(record: dict) -> Digest:
         rule = removal["rule"]
         tally = tallies.get(rule)
         if tally is None:
-            tally = tallies[rule] = [0, 0, removal.get("file", ""), {}]
+            tally = tallies[rule] = [0, 0, removal.get("file", ""), {}, 0]
         tally[0] += 1
-        tally[1] += max(0, removal["end"] - removal["start"])
+        if removal["start"] < 0:  # a node's text, removed from the page before extraction (no offsets)
+            chars = len(removal.get("text", ""))
+            tally[4] += chars
+        else:
+            chars = max(0, removal["end"] - removal["start"])
+        tally[1] += chars
         texts = tally[3]
         key = fold(removal.get("text", ""))
         texts[key] = texts.get(key, 0) + 1

@@ -184,6 +184,7 @@ class Summary:
     chars_out: int = 0
     removals_by_rule: Counter = field(default_factory=Counter)
     chars_by_rule: Counter = field(default_factory=Counter)
+    node_chars_by_rule: Counter = field(default_factory=Counter)  # of those, HTML nodes' (selector rules)
     docs_by_rule: Counter = field(default_factory=Counter)
     texts_by_rule: dict[str, Counter] = field(default_factory=dict)  # what each rule removed, folded
     file_by_rule: dict[str, str] = field(default_factory=dict)
@@ -207,6 +208,7 @@ class Summary:
             self.docs_by_rule[rule] += 1
             self.removals_by_rule[rule] += tally.removals
             self.chars_by_rule[rule] += tally.chars
+            self.node_chars_by_rule[rule] += tally.node_chars
             if rule not in self.file_by_rule:
                 self.file_by_rule[rule] = tally.file
             self._count_texts(rule, tally.texts)
@@ -247,13 +249,19 @@ class Summary:
             first += f" ({self.up_to_date} up to date from the last run, not cleaned again; --force cleans them)"
         lines = [first, f"{removed:,} of {self.chars_in:,} characters removed{share}"]
         if self.removals_by_rule:
-            lines.append("top rules (removals, documents, characters, most frequent removal):")
+            lines.append("top rules (removals, documents, characters, most frequent removal with digits as #):")
+            starred = False
             for rule, count in self.removals_by_rule.most_common(top):
                 text, times = (self.top_texts(rule, 1) or [("", 0)])[0]
                 shown = repr(text if len(text) <= 40 else text[:39] + "…")
+                star = "*" if self.node_chars_by_rule[rule] else " "
+                starred = starred or star == "*"
                 lines.append(
-                    f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}  {shown} x{times}"
+                    f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}{star} {shown} x{times}"
                 )
+            if starred:
+                lines.append("  * with the text of HTML elements a selector rule took out before extraction, which the"
+                             " characters removed above do not count")
         failed = self.statuses["failed"] + self.statuses["skipped"]
         lines += _listing(f"{failed} failed or skipped:", self.failures, failed)
         lines += _listing(f"{self.statuses['guarded']} guarded (the rules left almost nothing):", self.guarded, self.statuses["guarded"])

@@ -242,3 +242,16 @@ def test_a_chmod_000_subfolder_is_reported(tmp_path):
         _assert_locked_folder_reported(result, out, folder / "locked")
     finally:
         (folder / "locked").chmod(0o755)
+
+
+def test_the_summary_counts_selector_rules_characters_and_says_what_hash_means(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "widgets.html").write_bytes((ROOT / "fixtures" / "html" / "widgets.html").read_bytes())
+    result = runner.invoke(app, ["clean", str(folder), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "most frequent removal with digits as #" in result.output
+    share = next(line for line in result.output.splitlines() if line.lstrip().startswith("share-bar-node"))
+    removals, documents, characters = share.split()[1:4]
+    assert characters.endswith("*") and int(characters.rstrip("*").replace(",", "")) > 0
+    assert "* with the text of HTML elements a selector rule took out before extraction" in result.output
