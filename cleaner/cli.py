@@ -12,7 +12,7 @@ import typer
 
 from . import __version__
 from .batch import Options, SchedulerError, plan, run_reported
-from .progress import Progress
+from .progress import Progress, count_documents
 from .decode import DecodeError, decode_bytes
 from .engine import clean
 from .errors import CleanerError
@@ -135,7 +135,8 @@ def clean_command(
         reuse = not (force or dry_run or to_stderr or auditor is not None)
         previous = report_path if reuse else None
         journals = stale_journals(report_path) if reuse else ()
-        progress = Progress() if sys.stderr.isatty() else None
+        # On a terminal, a first walk of the inputs (when it is quick) gives the bar a total and an estimate.
+        progress = Progress(total=count_documents(plan(paths, out))) if sys.stderr.isatty() else None
         try:
             records = run_reported(plan(paths, out), options, jobs=jobs, previous=previous, scheduler=scheduler, journals=journals)
             for reported in records:

@@ -255,3 +255,53 @@ def test_the_summary_counts_selector_rules_characters_and_says_what_hash_means(t
     removals, documents, characters = share.split()[1:4]
     assert characters.endswith("*") and int(characters.rstrip("*").replace(",", "")) > 0
     assert "* with the text of HTML elements a selector rule took out before extraction" in result.output
+
+
+def _stderr_on_a_terminal(args: list[str]) -> str:
+    """What `cleaner` writes to stderr when stderr is a terminal (a pseudo-terminal here)."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "cleaner", *args], stdout=subprocess.DEVNULL, stderr=slave,
+                              cwd=ROOT, timeout=120)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_shows_the_total_and_the_time_left(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"{i:02}.txt").write_text(f"Article {i} has a sentence of its own.\nShare on Facebook\n", encoding="utf-8")
+    shown = _stderr_on_a_terminal(["clean", str(folder), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert "of 12 documents (" in shown and " left" in shown
+    assert "12 documents: 12 cleaned" in shown
+
+
+def test_progress_counts_up_without_a_total_for_jsonl(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "crawl.jsonl").write_text("".join(json.dumps({"text": f"Record {i} text.\n"}) + "\n" for i in range(5)),
+                                        encoding="utf-8")
+    shown = _stderr_on_a_terminal(["clean", str(folder), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert "documents, " in shown and " of " not in shown.split("5 documents:")[0] and " left" not in shown
+
+
+def test_counting_the_inputs_first_gives_up_past_its_budget(tmp_path):
+    from cleaner.progress import count_documents
+
+    assert count_documents(iter(range(1000)), budget=60) == 1000
+    assert count_documents(iter(range(1000)), budget=-1) is None
