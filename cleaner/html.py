@@ -2,8 +2,9 @@
 the article text with trafilatura, then clean it like any text.
 
 Selector removals are reported with the rule id, the node's text and its DOM path (`node`); they have no
-offsets (start = end = -1, line 0) because the node never reaches the extracted text. Every other
-removal's offsets refer to the extracted text, which is also what `chars_in` counts.
+offsets (start = end = -1, line 0) because the node never reaches the extracted text. So are the
+elements extraction left out, as removals of the pseudo-rule `extraction` (see extraction.py). Every
+other removal's offsets refer to the extracted text, which is also what `chars_in` counts.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import replace
 from lxml.html import HtmlElement
 
 from .decode import decode_bytes
+from .extraction import PageBlocks
 from .engine import clean
 from .guardrail import Guardrail
 from .kinds.hover_card import HoverCardRule
@@ -154,18 +156,24 @@ def clean_html_with_text(
         return clean("", rules=rules, site=site, guardrail=guardrail), ""
     active = rules.for_site(site)
     title_rules = [(rule, rule.titles(tree)) for rule in active if isinstance(rule, PageTitleRule)]
+    blocks = PageBlocks(tree)
     dom_removals = apply_selectors(tree, active)
+    blocks.forget_removed()
     text = extract_text(tree)
+    # What extraction left out, on the record like the rules' removals; a document's status stays the
+    # rules' (`unchanged` when no rule removed anything).
+    extraction_removals = blocks.left_out(text)
     result = clean(text, rules=rules, site=site, guardrail=guardrail)
     title_removals = []
     for rule, titles in title_rules if result.status != "guarded" else ():
         result, title_removals = drop_title_line(text, result, rule, titles)
         if title_removals:
             break
-    if not dom_removals and not title_removals:
-        return result, text
-    status = "cleaned" if result.status == "unchanged" else result.status
-    return replace(result, removals=dom_removals + title_removals + result.removals, status=status), text
+    status = result.status
+    if (dom_removals or title_removals) and status == "unchanged":
+        status = "cleaned"
+    removals = dom_removals + extraction_removals + title_removals + result.removals
+    return replace(result, removals=removals, status=status), text
 
 
 def drop_title_line(text: str, result: Result, rule: PageTitleRule, titles: frozenset) -> tuple[Result, list[Removal]]:

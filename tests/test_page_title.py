@@ -69,9 +69,9 @@ def test_sources_come_from_the_rule_file(tmp_path):
     )
     rules = load_rules([tmp_path / "og.yaml"], defaults=False)
     html = page(f"<h1>{TITLE}</h1>", title="Coast News", og="Another headline altogether")
-    assert cleaner.clean_html(html, rules=rules).removals == []
+    assert [r for r in cleaner.clean_html(html, rules=rules).removals if r.rule != "extraction"] == []
     html = page(f"<h1>{TITLE}</h1>", title="Coast News", og=TITLE)
-    assert [r.rule for r in cleaner.clean_html(html, rules=rules).removals] == ["og-only"]
+    assert [r.rule for r in cleaner.clean_html(html, rules=rules).removals if r.rule != "extraction"] == ["og-only"]
 
 
 @pytest.mark.parametrize("key, value", [("sources", ["h2"]), ("sources", "h1, title"), ("max_words", 0)])

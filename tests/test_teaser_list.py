@@ -165,7 +165,7 @@ def test_parameters_come_from_the_rule_file(tmp_path):
     )
     rules = load_rules([tmp_path / "mine.yaml"], defaults=False)
     html = page(f"<article><h1>Bridge to close</h1>{BODY}<div>{teaser(1)}{teaser(2)}</div></article>")
-    assert [r.rule for r in cleaner.clean_html(html, rules=rules).removals] == ["pairs"]
+    assert [r.rule for r in cleaner.clean_html(html, rules=rules).removals if r.rule != "extraction"] == ["pairs"]
 
 
 @pytest.mark.parametrize("key, value", [("min_items", 1), ("max_share", 2), ("items", []), ("colour", "red")])
