@@ -260,8 +260,8 @@ class Summary:
                     f"  {rule:<32} {count:>7} {self.docs_by_rule[rule]:>7} {self.chars_by_rule[rule]:>10,}{star} {shown} x{times}"
                 )
             if starred:
-                lines.append("  * with the text of HTML elements a selector rule took out before extraction, which the"
-                             " characters removed above do not count")
+                lines.append("  * with the text of HTML elements that never reached the extracted text (a selector rule's,"
+                             " or what extraction left out), which the characters removed above do not count")
         failed = self.statuses["failed"] + self.statuses["skipped"]
         lines += _listing(f"{failed} failed or skipped:", self.failures, failed)
         lines += _listing(f"{self.statuses['guarded']} guarded (the rules left almost nothing):", self.guarded, self.statuses["guarded"])

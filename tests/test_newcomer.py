@@ -254,7 +254,7 @@ def test_the_summary_counts_selector_rules_characters_and_says_what_hash_means(t
     share = next(line for line in result.output.splitlines() if line.lstrip().startswith("share-bar-node"))
     removals, documents, characters = share.split()[1:4]
     assert characters.endswith("*") and int(characters.rstrip("*").replace(",", "")) > 0
-    assert "* with the text of HTML elements a selector rule took out before extraction" in result.output
+    assert "* with the text of HTML elements that never reached the extracted text" in result.output
 
 
 def _stderr_on_a_terminal(args: list[str]) -> str:
