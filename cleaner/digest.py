@@ -26,7 +26,7 @@ class RuleTally(NamedTuple):
     chars: int
     file: str  # the rule file, as the record's first removal of the rule names it
     texts: dict[str, int]  # folded text -> times, in the order each was first removed
-    node_chars: int  # of `chars`, those of HTML nodes a selector rule took out before extraction
+    node_chars: int  # of `chars`, those of HTML elements that never reached the extracted text (no offsets)
 
 
 class Digest(NamedTuple):
