@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -196,7 +197,9 @@ def test_page_is_self_contained_and_escapes_all_text(batch):
     parsed.feed(text)
     assert parsed.tags["script"] == 1 and parsed.tags["style"] == 1  # ours only: the page's text stayed text
     assert parsed.tags["b"] == 0 and parsed.tags["pre"] == sum(1 for r in report if r["removals"] and r["status"] != "failed")
-    assert not [a for a in parsed.attrs if a[1] in ("src", "href")]
+    # No network: links go to the page's own documents and to the rule files on this machine only.
+    assert not [a for a in parsed.attrs if a[1] == "src"]
+    assert all(a[2].startswith(("#doc-", "file:///")) for a in parsed.attrs if a[1] == "href")
     assert "<link" not in text and "@import" not in text and "url(" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;/pre&gt;&lt;script&gt;alert(2)" in text
     assert "&amp;amp; co" in text  # the text's own entity shown as written
@@ -225,3 +228,51 @@ def test_page_renders_in_headless_chromium(batch, tmp_path):
     dom = subprocess.run([*flags, "--dump-dom", audit.as_uri()], capture_output=True, timeout=180, text=True).stdout
     removals = sum(len(record["removals"]) for record in report)
     assert f'data-ready="{removals}"' in dom
+
+
+def _chromium(tmp_path, url: str, screenshot: Path | None = None) -> str:
+    flags = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1600",
+    ]
+    if screenshot is not None:
+        subprocess.run([*flags, f"--screenshot={screenshot}", url], capture_output=True, timeout=180, check=False)
+    return subprocess.run([*flags, "--dump-dom", url], capture_output=True, timeout=180, text=True).stdout
+
+
+def _body(dom: str) -> dict:
+    tag = re.search(r"<body([^>]*)>", dom).group(1)
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_search_rule_filter_and_marking_a_removal_wrong_in_headless_chromium(batch, tmp_path):
+    """The page's state comes from its address (#q=, #rule=, #wrong=), as a reviewer's shared link would
+    give it: each is what typing in the search box, picking a rule and clicking removals do."""
+    audit, _ = batch
+    page_html = audit.read_text(encoding="utf-8")
+    shots = Path(__import__("os").environ.get("AUDIT_SHOTS", tmp_path))
+
+    # Search finds a removed string and moves to it.
+    dom = _chromium(tmp_path, audit.as_uri() + "#q=save", shots / "audit-search.png")
+    body = _body(dom)
+    assert int(body["data-hits"]) >= 1
+    hit = re.search(rf'<del id="{body["data-current"]}" class="([^"]*)"[^>]*>([^<]*)', dom)
+    assert "hit" in hit.group(1).split() and "save" in hit.group(2)
+
+    # The rule filter moves to the rule's first removal, in its first document.
+    first = re.search(r'<del id="(rm-\d+-\d+)" class="r-footer-block"', page_html).group(1)
+    dom = _chromium(tmp_path, audit.as_uri() + "#rule=footer-block", shots / "audit-rule.png")
+    assert _body(dom)["data-current"] == first
+    first_doc = re.search(rf'<section class="doc[^"]*" id="(doc-\d+)"[^>]*>(?:(?!</section>).)*id="{first}"', dom, re.S)
+    assert first_doc and "match" in re.search(rf'<section class="([^"]*)" id="{first_doc.group(1)}"', dom).group(1)
+
+    # Marking a removal wrong produces the export: what to disable, or the keep example for its file.
+    promo = re.search(r'<del id="(rm-\d+-\d+)" class="r-promo-line"[^>]*>([^<]*)</del>', page_html)
+    dom = _chromium(tmp_path, audit.as_uri() + f"#wrong={promo.group(1)}", shots / "audit-wrong.png")
+    assert _body(dom)["data-wrong"] == "1"
+    export = html.unescape(re.search(r'<textarea id="export"[^>]*>(.*?)</textarea>', dom, re.S).group(1))
+    assert "--disable promo-line" in export and "- id: promo-line" in export and "keep:" in export
+    assert json.dumps(html.unescape(promo.group(2))) in export
+    assert f"{(tmp_path / 'rules.yaml')}:" in export  # the rule's file and line
