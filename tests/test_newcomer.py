@@ -305,3 +305,29 @@ def test_counting_the_inputs_first_gives_up_past_its_budget(tmp_path):
 
     assert count_documents(iter(range(1000)), budget=60) == 1000
     assert count_documents(iter(range(1000)), budget=-1) is None
+
+
+def test_a_teaser_list_leaves_other_families_lines_to_their_own_rules():
+    """A run of lines found from one marker (here "Related posts") does not report the tags, the
+    comment count or the newsletter prompt inside it as teasers: each is its own rule's removal, with a
+    reason true of it. The output is the same."""
+    import cleaner
+
+    text = "\n\n".join([
+        "Harbour wall to be rebuilt",
+        "The council voted on Tuesday to rebuild the harbour wall, which was damaged in the storms last winter and has been closed since.",
+        "Work will start in the spring and should take about a year, the harbour master said after the vote on Tuesday evening.",
+        "Engineers will use stone from the old quarry, which reopened last month after a long dispute over access roads.",
+        "Related posts", "Ferry timetable changes for the summer", "Tags: harbour, council", "12 comments",
+        "Lighthouse keeper retires after forty years", "Sign up for our newsletter", "Seal pups spotted on the north beach",
+    ]) + "\n"
+    result = cleaner.clean(text)
+    by_rule = {}
+    for removal in result.removals:
+        by_rule.setdefault(removal.rule, []).append(removal.text)
+    teasers = " ".join(by_rule["related-teaser-list"])
+    for other in ("Tags: harbour, council", "12 comments", "Sign up for our newsletter"):
+        assert other not in teasers
+    assert by_rule["comment-count"] == ["12 comments"] and by_rule["newsletter-signup"] == ["Sign up for our newsletter"]
+    assert "Seal pups" in teasers and "Lighthouse keeper" in teasers
+    assert result.text.rstrip().endswith("dispute over access roads.")

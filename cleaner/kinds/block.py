@@ -35,7 +35,7 @@ class BlockRule(Rule):
                 continue
             last = self._block_end(doc, index)
             if last is not None:
-                yield self.span_lines(doc, index, last)
+                yield self.span_lines(doc, index, last, anchor=index)
                 resume = last + 1
 
     def _block_end(self, doc, first: int) -> int | None:

@@ -45,5 +45,5 @@ class TailRule(Rule):
                     last += 1
                 content = [i for i in range(first, last + 1) if not lines[i].is_blank]
                 if len(content) <= self.max_lines:
-                    yield self.span_lines(doc, content[0], content[-1])
+                    yield self.span_lines(doc, content[0], content[-1], anchor=index)
                 resume = last + 1
