@@ -331,3 +331,26 @@ def test_a_teaser_list_leaves_other_families_lines_to_their_own_rules():
     assert by_rule["comment-count"] == ["12 comments"] and by_rule["newsletter-signup"] == ["Sign up for our newsletter"]
     assert "Seal pups" in teasers and "Lighthouse keeper" in teasers
     assert result.text.rstrip().endswith("dispute over access roads.")
+
+
+def test_ctrl_c_says_how_far_the_run_got_and_how_to_resume(tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "A sentence of an article that goes on for a while, as articles do, to give the workers some work.\n" * 40
+    for i in range(3000):
+        (folder / f"{i:05}.txt").write_text(f"Article {i}\n\n{body}Share on Facebook\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(folder), "--out", str(out), "-j", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 50:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    text = stderr.decode("utf-8", "replace")
+    assert proc.returncode == 130, text
+    assert "interrupted:" in text and "documents done" in text and "rerun" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
