@@ -86,7 +86,7 @@ def clean_command(
     Examples:
       cleaner clean scraped/ --out clean/
       cleaner clean pages/ extra.txt --out clean/ --rules my-rules/ --jobs 4
-      cleaner clean scraped/ --out clean/ --disable footer-link --disable tag-label
+      cleaner clean scraped/ --out clean/ --disable footer-link
       cat page.txt | cleaner clean - > page.clean.txt
       cleaner clean - --format html --report - < page.html
       cleaner clean scraped/ --out clean/ --audit audit.html
@@ -276,14 +276,14 @@ def rules_list(
     \b
     Examples:
       cleaner rules list --rules my-rules/
-      cleaner rules list --disable footer-link     # what clean --disable footer-link runs
+      cleaner rules list --disable footer-link   # the rules clean would run
     """
     for rule in _load(rules, no_default_rules, disable):
         meta = rule.meta
         typer.echo(visible(f"{meta.id:<34} {meta.kind:<10} {meta.file:<34} {meta.description}"))
 
 
-@rules_app.command("test")
+@rules_app.command("test", short_help="Run every rule's examples.")
 def rules_test(
     rules: Optional[List[Path]] = RulesOption, no_default_rules: bool = NoDefaultsOption, disable: Optional[List[str]] = DisableOption
 ) -> None:
@@ -302,7 +302,7 @@ def rules_test(
     raise typer.Exit(1 if failures else 0)
 
 
-@rules_app.command("lint")
+@rules_app.command("lint", short_help="Check rule files for mistakes and rules that remove prose.")
 def rules_lint(
     rules: Optional[List[Path]] = RulesOption,
     no_default_rules: bool = NoDefaultsOption,

@@ -354,3 +354,16 @@ def test_ctrl_c_says_how_far_the_run_got_and_how_to_resume(tmp_path):
     assert proc.returncode == 130, text
     assert "interrupted:" in text and "documents done" in text and "rerun" in text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text
+
+
+@pytest.mark.parametrize("command", [(), ("clean",), ("learn",), ("explain",), ("rules",), ("rules", "list"),
+                                     ("rules", "test"), ("rules", "lint")])
+def test_help_fits_an_80_column_terminal_with_an_example_and_whole_descriptions(command):
+    result = runner.invoke(app, [*command, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    commands = lines[lines.index("Commands:") + 1:] if "Commands:" in lines else []
+    assert not [line for line in commands if line.rstrip().endswith("...")]  # click's mark of a cut description
+    if command not in ((), ("rules",)):
+        assert any(line.strip().startswith("Example") for line in lines)
