@@ -6,7 +6,7 @@
 //! Bytes, not `str`: RE2 matches UTF-8 bytes, so `\B` may match inside a character there too; offsets
 //! are turned into characters (Python's string indexes) at the end.
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
@@ -85,8 +85,8 @@ impl LineMatcher {
 
     /// Every entry's answers at once, as `scan` gives them, one list per position: the lines holding
     /// none of an entry's atoms are not tried.
-    fn scan_all(&self, py: Python<'_>, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
-        py.allow_threads(|| self.all(lines))
+    fn scan_all(&self, py: Python<'_>, lines: &JoinedLines) -> PyResult<Vec<Vec<(usize, usize, usize)>>> {
+        py.allow_threads(|| contained(|| self.all(lines)))
     }
 
     /// How many entries have no atom (and so are tried on every line).
@@ -105,7 +105,7 @@ impl LineMatcher {
             .entries
             .get(position)
             .ok_or_else(|| PyValueError::new_err(format!("no pattern at position {position}")))?;
-        Ok(py.allow_threads(|| scan(entry, lines)))
+        py.allow_threads(|| contained(|| scan(entry, lines)))
     }
 
     /// The same for the lines at `indexes` only, each alone.
@@ -118,7 +118,7 @@ impl LineMatcher {
         if let Some(&bad) = indexes.iter().find(|&&index| index >= lines.starts.len()) {
             return Err(PyValueError::new_err(format!("no line {bad}")));
         }
-        Ok(py.allow_threads(|| indexes.iter().filter_map(|&index| alone(entry, lines, index)).collect()))
+        py.allow_threads(|| contained(|| indexes.iter().filter_map(|&index| alone(entry, lines, index)).collect()))
     }
 }
 
@@ -172,6 +172,25 @@ impl LineMatcher {
         }
         found
     }
+}
+
+/// Runs `work`, a panic in it becoming a RuntimeError: an `Exception`, so the batch reports that one
+/// document as failed and goes on (pyo3's own PanicException is a BaseException, which it would not catch).
+pub fn contained<T>(work: impl FnOnce() -> T) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        PyRuntimeError::new_err(format!("internal error in the Rust engine: {what}"))
+    })
+}
+
+/// A panic on purpose, through `contained`: what the tests check a panic turns into.
+#[pyfunction]
+pub fn _panic_for_tests() -> PyResult<()> {
+    contained(|| panic!("on purpose"))
 }
 
 fn compile(pattern: &str, full: bool) -> Result<Entry, String> {

@@ -191,3 +191,12 @@ def test_a_later_pass_answers_its_new_lines_and_carries_the_others():
     matching.attach(fresh, matcher)
     assert later._matching.carry()[1] == [4]  # "Share this" is the text of line 0 before
     assert later._matching.answers == fresh._matching.answers == [[(0, 0, 10), (3, 0, 10)], [(4, 0, 8)]]
+
+
+def test_a_panic_in_the_rust_engine_is_an_exception_the_batch_catches():
+    """A BaseException (pyo3's PanicException) would pass the batch's `except Exception` and end a run;
+    the engine turns its panics into RuntimeError, which fails one document."""
+    from cleaner import _engine
+
+    with pytest.raises(RuntimeError, match="internal error in the Rust engine: on purpose"):
+        _engine._panic_for_tests()
