@@ -122,7 +122,7 @@ _JS = """
     if (!wrong.length) { exportBox.textContent = ''; download.removeAttribute('href'); return; }
     var lines = ['# cleaner audit: ' + wrong.length + ' removals marked wrong', ''];
     order.forEach(function (rule) {
-      var marked = byRule[rule], row = document.querySelector('tr.rule[data-rule="' + rule + '"]');
+      var marked = byRule[rule], row = all('tr.rule').filter(function (r) { return r.dataset.rule === rule; })[0];
       var hits = row ? row.dataset.hits : '?', where = marked[0].dataset.file + (marked[0].dataset.line ? ':' + marked[0].dataset.line : '');
       lines.push('# ' + rule + ' (' + where + '): ' + marked.length + ' of ' + hits + ' removals marked wrong');
       lines.push('# To leave the rule out:  cleaner clean ... --disable ' + rule);
