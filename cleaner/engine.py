@@ -5,7 +5,7 @@ trimmed so no text is counted twice, and protected lines are cut out of any span
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from .document import Document, blank
@@ -163,13 +163,15 @@ def _other_families_apart(found) -> list:
     if not any(span.anchor >= 0 for span, _, _ in found):
         return found
     others = sorted((span.start, span.end, span.rule) for span, rule, _ in found if rule.meta.kind in _FAMILY_KINDS)
+    other_starts = [start for start, _, _ in others]
     out = []
     for span, rule, order in found:
         if span.anchor < 0:
             out.append((span, rule, order))
             continue
-        inside = [(start, end) for start, end, other in others
-                  if other != span.rule and span.start <= start < span.end and not start <= span.anchor < end]
+        first, last = bisect_left(other_starts, span.start), bisect_left(other_starts, span.end)
+        inside = [(start, end) for start, end, other in others[first:last]
+                  if other != span.rule and not start <= span.anchor < end]
         if not inside:
             out.append((span, rule, order))
             continue
