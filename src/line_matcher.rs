@@ -18,8 +18,8 @@ struct Entry {
     full: bool,
     /// The pattern on one line alone: `\A(?:p)\z` for `full`.
     alone: Regex,
-    /// The pattern on the joined lines: `(?m)^(?:p)$` for `full`; None when it must run line by line
-    /// (`\A` and `\z` mean the line's ends only when it runs alone).
+    /// The pattern on the joined lines: `(?m)^(?:p)$` for `full`; None when it runs line by line (it
+    /// has atoms, which pick its lines; or `\A` and `\z`, which mean the line's ends only alone).
     joined: Option<Regex>,
     /// Strings one of which every match contains (folded), or None.
     atoms: Option<Vec<String>>,
@@ -196,13 +196,16 @@ pub fn _panic_for_tests() -> PyResult<()> {
 fn compile(pattern: &str, full: bool) -> Result<Entry, String> {
     let source = translate(pattern)?;
     let alone = build(&if full { format!(r"\A(?:{source})\z") } else { source.clone() })?;
-    let per_line = pattern.contains("\\A") || pattern.contains("\\z");
+    let atoms = atoms(&source);
+    // The joined form only for a regex without atoms, which scans every line: each compiled regex holds
+    // its automata (tens of MB for the pack's case-insensitive Unicode classes), in every process.
+    let per_line = atoms.is_some() || pattern.contains("\\A") || pattern.contains("\\z");
     let joined = if per_line {
         None
     } else {
         Some(build(&if full { format!("(?m)^(?:{source})$") } else { format!("(?m)(?:{source})") })?)
     };
-    Ok(Entry { full, alone, joined, atoms: atoms(&source) })
+    Ok(Entry { full, alone, joined, atoms })
 }
 
 /// A document's plain lines joined by "\n", with where each starts: made once per document and pass,
