@@ -25,6 +25,9 @@ Targets and what each checks on every input:
             loaded, or one RuleError of a few hundred characters, within a second.
 - gzip:     gzip members unpacking to random sizes against a random --max-bytes: TooLarge exactly when
             over the cap, and reading allocates no more than a few times the cap.
+- matcher:  random patterns from pieces where RE2 and the Rust engine could part (odd case folds, ASCII
+            classes, quoting, braces) on random lines: the Rust line matcher's answers are RE2's, line
+            by line, and it never panics.
 
 Each target runs in rounds of fresh random examples until its time is up; a failure is printed with
 its minimal example and counted. Exit 1 when anything failed.
@@ -57,6 +60,7 @@ from cleaner.html import extract_text  # noqa: E402
 from cleaner.report import STATUSES  # noqa: E402
 from cleaner.ruleset import default_rules  # noqa: E402
 from test_properties import PROSE, check_accounting, check_removals, documents, rule_packs  # noqa: E402
+from test_rust_matcher import CHARS, patterns, test_random_patterns_match_the_lines_re2_matches  # noqa: E402
 
 ENCODINGS = ["utf-8", "utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1", "cp1251", "koi8-r", "shift_jis", "gb18030", "iso-8859-7"]
 SUFFIXES = [".txt", ".md", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".jsonl.gz"]
@@ -323,6 +327,10 @@ def target_gzip(member: tuple[bytes, int, int]) -> None:
         assert peak <= 3 * cap + (1 << 20), f"{peak:,} bytes read for a cap of {cap:,}"
 
 
+def target_matcher(pattern: str, lines: list[str], full: bool) -> None:
+    test_random_patterns_match_the_lines_re2_matches.hypothesis.inner_test(pattern=pattern, lines=lines, full=full)
+
+
 TARGETS = {
     "decode": (target_decode, dict(data=raw_bytes)),
     "gunzip": (target_gunzip, dict(data=damaged_gzip())),
@@ -335,6 +343,8 @@ TARGETS = {
     "jsonl": (target_jsonl, dict(data=jsonl_files())),
     "aliases": (target_aliases, dict(text=alias_rule_files())),
     "gzip": (target_gzip, dict(member=gzip_members())),
+    "matcher": (target_matcher, dict(pattern=patterns(), lines=st.lists(st.text(alphabet=CHARS, max_size=14), min_size=1,
+                                                                         max_size=6), full=st.booleans())),
 }
 
 

@@ -1,7 +1,7 @@
 """The rule regexes on RE2 against the Rust line matcher (cleaner._engine), in one process, on the
 benchmark page texts:
 
-    .venv/bin/python -m bench.rust_matcher [--pages 300] [--repeats 3]
+    .venv/bin/python -m bench.rust_matcher [--pages 300] [--repeats 3] [--long]
 
 - `RE2, every regex`: each shipped line regex scans each document's joined lines on RE2, as
   cleaner/matching.py does for a regex outside the matcher (no prefilter);
@@ -24,6 +24,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--long", action="store_true", help="also: cost per MB of one line of 50 KB, 1 MB and 20 MB")
     args = parser.parse_args(argv)
 
     import cleaner
@@ -70,6 +71,16 @@ def main(argv=None) -> None:
             run()
             best = min(best, time.process_time() - started)
         print(f"| {name} | {best / megabytes:.3f} |")
+    if args.long:
+        # No input may cost more than linear time: the same words as one line of growing length.
+        words = " ".join(" ".join(text.split()) for text in texts)
+        print("\n| one line of | scan_all s/MB |\n| --- | ---: |")
+        for size in (50_000, 1_000_000, 20_000_000):
+            line = (words * (size // len(words) + 1))[:size]
+            lines = JoinedLines(line)
+            started = time.process_time()
+            rust.scan_all(lines)
+            print(f"| {size:,} characters | {(time.process_time() - started) / (len(line.encode()) / 1e6):.3f} |")
 
 
 if __name__ == "__main__":

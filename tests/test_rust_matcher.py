@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner import matching
@@ -200,3 +202,32 @@ def test_a_panic_in_the_rust_engine_is_an_exception_the_batch_catches():
 
     with pytest.raises(RuntimeError, match="internal error in the Rust engine: on purpose"):
         _engine._panic_for_tests()
+
+
+# Pieces of patterns and lines where RE2 and the regex crate, or the atoms and the folding, could part:
+# case pairs that fold oddly (ß/ẞ, ſ/s, K/k/K, σ/ς/Σ, İ/i), ASCII classes next to non-ASCII letters,
+# quoting, braces that are no repetition, class punctuation.
+PIECES = ["a", "B", "ß", "ẞ", "ſ", "s", "K", "k", "σ", "ς", "Σ", "İ", "i", "é", "☺", " ", "-", ".", ":", "12",
+          r"\w", r"\W", r"\d", r"\s", r"\S", r"\b", r"\B", r"\pL", r"[a-c]", r"[^a ]", r"[\w-]", r"[ß-]", r"\Qa.b\E",
+          "x{", "{2}", "(?:ab|ς)", "(?:share|teilen)", "(?i:K)", ".*", "(?:s)?", "+", "*", "?", "|", "^", "$"]
+CHARS = "aAbBsSſßẞkKKσςΣİiıé☺ -.:12{}[]|"
+
+
+@st.composite
+def patterns(draw) -> str:
+    return "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=6)))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(pattern=patterns(), lines=st.lists(st.text(alphabet=CHARS, max_size=12), min_size=1, max_size=6),
+       full=st.booleans())
+def test_random_patterns_match_the_lines_re2_matches(pattern, lines, full):
+    try:
+        regex = compile_regex(pattern)
+    except ValueError:
+        return  # RE2 refuses it (a quantifier after nothing, say): a rule file error, never matched
+    matcher = LineMatcher([(regex.pattern, full)])
+    joined = JoinedLines("\n".join(lines))
+    expected = _expected(regex, full, lines)
+    assert matcher.scan_all(joined) == [expected], translate_pattern(regex.pattern)
+    assert matcher.scan(0, joined) == expected
