@@ -20,7 +20,7 @@ from itertools import accumulate
 
 import re2
 
-from . import _engine
+from .native import engine as _engine
 
 RE2_OPTIONS = re2.Options()
 RE2_OPTIONS.log_errors = False

@@ -3,13 +3,7 @@ from __future__ import annotations
 
 import re2
 
-try:
-    from ._engine import check_pattern
-except ImportError as exc:  # a checkout imported without its native module built in it
-    raise ImportError(
-        f"cleaner's native module is not built in {__file__.rsplit('/', 2)[0]}: run `pip install -e .` there, "
-        "or run cleaner from outside the checkout"
-    ) from exc
+from .native import engine
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we raise them as rule errors
@@ -33,7 +27,7 @@ def compile_regex(pattern: str, *, ignore_case: bool = True):
         raise ValueError(f"RE2 cannot compile {pattern!r}: {message}") from None
     try:
         # The Rust engine (issue 22) matches the same patterns: one it cannot take is refused here.
-        check_pattern(source)
+        engine.check_pattern(source)
     except ValueError as exc:
         raise ValueError(f"the Rust engine cannot compile {pattern!r}: {exc}") from None
     return compiled

@@ -231,3 +231,30 @@ def test_random_patterns_match_the_lines_re2_matches(pattern, lines, full):
     expected = _expected(regex, full, lines)
     assert matcher.scan_all(joined) == [expected], translate_pattern(regex.pattern)
     assert matcher.scan(0, joined) == expected
+
+
+def test_a_checkout_without_its_native_module_uses_the_installed_one(tmp_path):
+    """`pip install .` puts cleaner._engine in site-packages only; Python started at the checkout's root
+    imports the checkout's package: it finds the installed module instead of failing."""
+    import shutil
+    import subprocess
+    import sys
+
+    checkout, site = tmp_path / "checkout", tmp_path / "site"
+    shutil.copytree(ROOT / "cleaner", checkout / "cleaner", symlinks=False,
+                    ignore=shutil.ignore_patterns("_engine*", "__pycache__"))
+    built = next((ROOT / "cleaner").glob("_engine*"))
+    (site / "cleaner").mkdir(parents=True)
+    shutil.copy(built, site / "cleaner" / built.name)
+    # This checkout's own folder (an editable install puts it on sys.path) is left out: only `site` has it.
+    program = (f"import sys; sys.path[:] = [p for p in sys.path if p not in ('', {str(ROOT)!r})]; import cleaner; "
+               "print(cleaner.clean('A line of the article.\\nShare on Facebook\\n').text, end='')")
+    run = subprocess.run([sys.executable, "-c", program], cwd=checkout, capture_output=True, text=True,
+                         env={"PYTHONPATH": f"{checkout}:{site}", "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "A line of the article.\n"
+    # Without any built module: a message that says what to do, not a circular-import puzzle.
+    shutil.rmtree(site)
+    run = subprocess.run([sys.executable, "-c", program], cwd=checkout, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(checkout), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 1 and "native module is not built" in run.stderr and "pip install -e ." in run.stderr

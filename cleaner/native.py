@@ -1,0 +1,43 @@
+"""cleaner._engine, the Rust part of the engine, found where it was built.
+
+`pip install -e .` builds it into this package's folder. After a plain `pip install .` it is in the
+installed copy only, and Python started in a checkout (`python -m cleaner` at the repository's root)
+imports the checkout's package, which lacks it: then the installed copy's module is loaded, if it
+exists, rather than failing the first import.
+"""
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import sys
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _installed_copy():
+    """The module file of cleaner._engine in another copy of the package on sys.path, or None."""
+    for entry in sys.path:
+        folder = Path(entry or ".").resolve() / "cleaner"
+        if folder == _PACKAGE or not folder.is_dir():
+            continue
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            candidate = folder / f"_engine{suffix}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+try:
+    from . import _engine as engine
+except ImportError as missing:
+    found = _installed_copy()
+    if found is None:
+        raise ImportError(
+            f"cleaner's native module is not built in {_PACKAGE}: run `pip install -e .` in the checkout "
+            "(it needs cargo), or `pip install .` and run cleaner from outside it"
+        ) from missing
+    spec = importlib.util.spec_from_file_location("cleaner._engine", found)
+    engine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engine)
+    sys.modules["cleaner._engine"] = engine
