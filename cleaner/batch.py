@@ -30,11 +30,10 @@ from .guardrail import Guardrail
 from .html import clean_html_with_text, import_extractor
 from .incremental import Incremental, ReusedRecord
 from .matching import matcher_for
-from .model import Result
 from .output import AtomicFile, write_atomic
 from .pool import Pool
 from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line, skip_rest_of_line
-from .report import TEXT_KEY, ReportRecord
+from .report import TEXT_KEY, ReportRecord, record_for
 from .ruleset import RuleSet, load_rules
 from .spool import RecordSpool, SpooledRecords
 from .textsafe import has_surrogates, json_safe, path_text
@@ -90,7 +89,7 @@ def plan(inputs: Iterable[Path], out_dir: Path) -> Iterator[Task | dict]:
         if root.is_dir():
             tasks = _walk(root, out_dir, out_resolved)
         elif input_format(root) is None:
-            yield _record(root, None, "skipped", error="not a supported input type (text, Markdown, HTML, JSONL, .gz)")
+            yield record_for(root, None, "skipped", error="not a supported input type (text, Markdown, HTML, JSONL, .gz)")
             continue
         else:
             tasks = iter([Task(root, out_dir / output_name(root))])
@@ -103,7 +102,7 @@ def plan(inputs: Iterable[Path], out_dir: Path) -> Iterator[Task | dict]:
 
 
 def _collision(task: Task, first: Path) -> dict:
-    return _record(task.source, task.output, "skipped", error=f"same output as {first}: rename one of them")
+    return record_for(task.source, task.output, "skipped", error=f"same output as {first}: rename one of them")
 
 
 def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task | dict]:
@@ -142,7 +141,7 @@ def _walk(root: Path, out_dir: Path, out_resolved: Path) -> Iterator[Task | dict
 def _unreadable_folders(errors: list[OSError]) -> Iterator[dict]:
     while errors:
         error = errors.pop(0)
-        yield _record(Path(error.filename or "?"), None, "skipped",
+        yield record_for(Path(error.filename or "?"), None, "skipped",
                       error=f"cannot read this folder ({error.strerror or error}): its files were not cleaned")
 
 
@@ -205,7 +204,7 @@ def _handle(task: Task, tick) -> list[ReportRecord]:
 
 
 def _lost(task: Task, why: str) -> list[ReportRecord]:
-    return [ReportRecord(_record(task.source, task.output, "failed", error=why))]
+    return [ReportRecord(record_for(task.source, task.output, "failed", error=why))]
 
 
 class DocumentTimeout(BaseException):
@@ -395,7 +394,7 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
         # block or never end, so only regular files are read.
         source_stat = task.source.stat()
         if not stat.S_ISREG(source_stat.st_mode):
-            return [_record(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
+            return [record_for(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
         if _same_file(task.output, source_stat):
             raise OSError("the output would overwrite the input")
         fmt = input_format(task.source)
@@ -410,18 +409,18 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
                     text = decode_bytes(data)
                     result = clean(text, rules=rules, site=task.site, guardrail=options.guardrail)
         except DocumentTimeout:
-            return [_record(task.source, task.output, "failed", error=f"timed out after {options.timeout:g} s")]
+            return [record_for(task.source, task.output, "failed", error=f"timed out after {options.timeout:g} s")]
         del data
-        record = _record(task.source, task.output, result.status, result, rules)
+        record = record_for(task.source, task.output, result.status, result, rules)
         if not options.dry_run:
             record["output_digest"] = write_atomic(task.output, result.text, options.temp_dir)
         if options.keep_text:
             record[TEXT_KEY] = text
         return [record]
     except (OSError, DecodeError, ValueError) as exc:
-        return [_record(task.source, task.output, "failed", error=_describe(exc))]
+        return [record_for(task.source, task.output, "failed", error=_describe(exc))]
     except Exception as exc:  # noqa: BLE001 - the batch goes on, and the record says what broke
-        return [_record(task.source, task.output, "failed", error=f"internal error: {type(exc).__name__}: {exc}")]
+        return [record_for(task.source, task.output, "failed", error=f"internal error: {type(exc).__name__}: {exc}")]
 
 
 def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
@@ -497,7 +496,7 @@ def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, option
         record["id"] = record_id
         return _as_utf8(body) + b"\n", record
     obj[options.text_field] = result.text
-    record = _record(task.source, task.output, result.status, result, rules)
+    record = record_for(task.source, task.output, result.status, result, rules)
     record["id"] = record_id
     if options.keep_text:
         record[TEXT_KEY] = value
@@ -517,7 +516,7 @@ def _as_utf8(line: bytes) -> bytes:
 
 
 def _line_failed(task: Task, number: int, error: str) -> dict:
-    record = _record(task.source, task.output, "failed", error=error)
+    record = record_for(task.source, task.output, "failed", error=error)
     record["id"] = number
     return record
 
@@ -535,17 +534,6 @@ def _describe(exc: BaseException) -> str:
     return json_safe(str(exc)) or type(exc).__name__
 
 
-def _record(source, output, status, result: Result | None = None, rules: RuleSet | None = None, error=None) -> dict:
-    record = {"source": path_text(source), "output": path_text(output) if output else None, "status": status}
-    if error:
-        record["error"] = error
-    if result is not None and result.guard:
-        record["guard"] = result.guard
-    record["chars_in"] = result.chars_in if result else 0
-    record["chars_out"] = result.chars_out if result else 0
-    record["rules_hash"] = rules.hash if rules else None
-    record["removals"] = [r.to_dict() for r in result.removals] if result else []
-    return record
 
 
 def _same_file(output: Path, source_stat: os.stat_result) -> bool:

@@ -21,7 +21,7 @@ from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
 from .reading import TooLarge
-from .report import ReportRecord, ReportWriter, Summary, stale_journals
+from .report import ReportRecord, ReportWriter, Summary, record_for, stale_journals
 from .textsafe import path_text, visible
 from .ruleset import load_rules
 
@@ -245,16 +245,7 @@ def _clean_stdin(
     except DecodeError as exc:
         fail(f"stdin: {exc}")
     sys.stdout.write(result.text)
-    record = {
-        "source": "-",
-        "output": "-",
-        "status": result.status,
-        **({"guard": result.guard} if result.guard else {}),
-        "chars_in": result.chars_in,
-        "chars_out": result.chars_out,
-        "rules_hash": ruleset.hash,
-        "removals": [r.to_dict() for r in result.removals],
-    }
+    record = record_for("-", "-", result.status, result, ruleset)
     auditor = _audit_writer(audit, ruleset)
     if auditor is not None:
         auditor.add(record, text=text)

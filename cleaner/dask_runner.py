@@ -12,7 +12,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from .batch import CHUNK, Options, SchedulerError, Task, _chunks, _record, process_task, reported
+from .batch import CHUNK, Options, SchedulerError, Task, _chunks, process_task, reported
+from .report import record_for
 from .report import ReportRecord
 from .ruleset import RuleSet, load_rules
 
@@ -61,7 +62,7 @@ def run_dask(tasks: Iterable[Task | dict], options: Options, address: str) -> It
                 results = iter(future.result() if future is not None else ())
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the chunk's workers kept dying
                 error = f"the Dask task failed: {type(exc).__name__}: {exc}"
-                results = iter([[_record(task.source, task.output, "failed", error=error)] for task in chunk
+                results = iter([[record_for(task.source, task.output, "failed", error=error)] for task in chunk
                                 if isinstance(task, Task)])
             for task in chunk:
                 yield from ([task] if isinstance(task, dict) else next(results))

@@ -30,6 +30,22 @@ TEXTS_PER_RULE = 2000
 TEXT_KEY = "\x00text"
 
 
+def record_for(source, output, status: str, result=None, rules=None, error: str | None = None) -> dict:
+    """The report record of one document (the one builder of them: the batch's and stdin's): `result`
+    a model.Result when it was cleaned, `rules` the RuleSet whose hash it carries, `error` why it
+    failed or was skipped."""
+    record = {"source": path_text(source), "output": path_text(output) if output else None, "status": status}
+    if error:
+        record["error"] = error
+    if result is not None and result.guard:
+        record["guard"] = result.guard
+    record["chars_in"] = result.chars_in if result else 0
+    record["chars_out"] = result.chars_out if result else 0
+    record["rules_hash"] = rules.hash if rules else None
+    record["removals"] = [r.to_dict() for r in result.removals] if result else []
+    return record
+
+
 class ReportRecord:
     """One report record in the forms its consumers need: the dict, its JSON line (report.jsonl) and its
     Digest (the summary), each made at most once, from whichever form it was given.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 from cleaner import report
 from cleaner.digest import digest_of, fold
@@ -70,3 +71,24 @@ def test_a_report_record_pickles_as_its_line_and_digest_only():
     assert sent.line == json.dumps(rec, ensure_ascii=False)
     assert sent.record == rec
     assert sent.digest == digest_of(rec)
+
+
+def test_stdin_and_a_file_get_the_same_record_from_the_one_builder(tmp_path):
+    """stdin's report record is built as the batch builds a file's: the same keys in the same order and
+    the same values but for source and output."""
+    import subprocess
+    import sys
+
+    page = "Harbour wall to be rebuilt\n\nShare on Facebook\n\nThe council voted on Tuesday to rebuild the wall.\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(page, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "cleaner", "clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1"],
+                   cwd=root, check=True, capture_output=True)
+    from_file = json.loads((tmp_path / "out" / "report.jsonl").read_text(encoding="utf-8"))
+    subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--report", str(tmp_path / "stdin.jsonl")],
+                   cwd=root, input=page.encode(), check=True, capture_output=True)
+    from_stdin = json.loads((tmp_path / "stdin.jsonl").read_text(encoding="utf-8"))
+    for record in (from_file, from_stdin):
+        record.pop("source"), record.pop("output"), record.pop("output_digest", None)
+    assert list(from_stdin) == list(from_file) and from_stdin == from_file
