@@ -1,7 +1,9 @@
-//! The rule regexes run on a document's lines, as `cleaner/matching.py` runs them on RE2: each line's
-//! plain text alone, in full (`full`) or for its first match (`search`). The lines come joined by "\n"
-//! and each regex scans the joined text once; a match that crosses a line break (a pattern with `\s` or
-//! `[^x]` can match the joining newline) is settled by that line alone.
+//! The rule regexes run on a document's lines, with the answers RE2 gives each line's plain text alone:
+//! in full (`full`) or its first match (`search`). The lines come joined by "\n". `scan_all`, what the
+//! engine runs, finds every regex's literal atoms (atoms.rs) in one aho-corasick pass over the folded
+//! lines and tries each regex on the lines holding one of its own. A regex without atoms scans the joined
+//! text once; a match there that crosses a line break (a pattern with `\s` or `[^x]` can match the
+//! joining newline) is settled by that line alone.
 //!
 //! Bytes, not `str`: RE2 matches UTF-8 bytes, so `\B` may match inside a character there too; offsets
 //! are turned into characters (Python's string indexes) at the end.
