@@ -131,16 +131,14 @@ class _DocLines:
     def _carried_answers(self, earlier: list) -> list:
         """This pass's answers from the previous pass's, as _carried() makes one regex's: the lines both
         passes hold keep their answers, and only the lines new in this one go to the Rust engine."""
-        lines_of, new = self.carry()
+        new = self.carry()[1]
         fresh = self.matcher.native.scan_all(_engine.JoinedLines("\n".join(self.plains[i] for i in new))) if new else None
-        plains = self.previous.plains
         answers = []
         for position, found_before in enumerate(earlier):
             if not found_before and (fresh is None or not fresh[position]):
                 answers.append([])
                 continue
-            spans = {plains[at]: (start, end) for at, start, end in found_before}  # a line's text, its span
-            found = [(index, start, end) for plain, (start, end) in spans.items() for index in lines_of.get(plain, ())]
+            found = _kept_answers(self, found_before)
             if fresh is not None:
                 found.extend((new[at], start, end) for at, start, end in fresh[position])
             found.sort()
@@ -257,7 +255,7 @@ def _matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
     if found is None:
         position = state.matcher.lookup(regex, mode) if state.matcher is not None else None
         previous = state.previous
-        if position is not None and state.answers is not None:
+        if position is not None:  # with a matcher, the Rust engine has answered every regex it holds
             found = list(state.answers[position])
         elif previous is not None and previous.regexes.get(key) is regex:
             found = _carried(state, previous.results[key], regex, mode)
@@ -272,16 +270,21 @@ def _carried(state: _DocLines, earlier: list[tuple[int, int, int]], regex, mode:
     text the previous pass also held gets the same answer (and the same span), and only the lines new
     in this pass (those a removal cut into) are matched. Most passes after the first remove whole
     lines, so they match nothing again."""
-    lines_of, new = state.carry()
-    plains = state.previous.plains
-    found: list[tuple[int, int, int]] = []
-    spans = {plains[at]: (start, end) for at, start, end in earlier}
-    for plain, (start, end) in spans.items():
-        found.extend((index, start, end) for index in lines_of.get(plain, ()))
+    new = state.carry()[1]
+    found = _kept_answers(state, earlier)
     if new:
         found.extend(_per_line(state, regex, mode, new))
     found.sort()
     return found
+
+
+def _kept_answers(state: _DocLines, earlier: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The previous pass's matches (`earlier`) moved to this pass's lines of the same text: a regex sees
+    each line alone, so such a line gets the same answer and span. Unsorted."""
+    lines_of = state.carry()[0]
+    plains = state.previous.plains
+    spans = {plains[at]: (start, end) for at, start, end in earlier}  # a line's text, its span
+    return [(index, start, end) for plain, (start, end) in spans.items() for index in lines_of.get(plain, ())]
 
 
 def _scan(state: _DocLines, regex, mode: str) -> list[tuple[int, int, int]]:

@@ -109,19 +109,6 @@ impl LineMatcher {
             .ok_or_else(|| PyValueError::new_err(format!("no pattern at position {position}")))?;
         py.allow_threads(|| contained(|| scan(entry, lines)))
     }
-
-    /// The same for the lines at `indexes` only, each alone.
-    fn scan_lines(&self, py: Python<'_>, position: usize, lines: &JoinedLines, indexes: Vec<usize>)
-        -> PyResult<Vec<(usize, usize, usize)>> {
-        let entry = self
-            .entries
-            .get(position)
-            .ok_or_else(|| PyValueError::new_err(format!("no pattern at position {position}")))?;
-        if let Some(&bad) = indexes.iter().find(|&&index| index >= lines.starts.len()) {
-            return Err(PyValueError::new_err(format!("no line {bad}")));
-        }
-        py.allow_threads(|| contained(|| indexes.iter().filter_map(|&index| alone(entry, lines, index)).collect()))
-    }
 }
 
 /// Whether the Rust engine takes an RE2 pattern: raises ValueError saying why not. Rule loading calls
