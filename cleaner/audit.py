@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .decode import DecodeError
+from .errors import CleanerError
 from .output import make_readable
 from .learn import Source, read_file
 from .report import STATUSES, Summary
@@ -215,7 +215,7 @@ class AuditWriter:
             try:
                 # A site does not change the text read; it only picks selector rules, as in the batch.
                 self._cache = (source, list(read_file(Path(source), site=None, rules=self.rules)))
-            except (OSError, DecodeError, ValueError):
+            except (OSError, CleanerError, ValueError):
                 self._cache = (source, [])
         documents = self._cache[1]
         if "id" not in record:

@@ -5,10 +5,8 @@ only ever read; outputs are written to a temporary file and renamed into place.
 """
 from __future__ import annotations
 
-import codecs
 import contextlib
 import gc
-import json
 import multiprocessing
 import os
 import re
@@ -21,22 +19,22 @@ from itertools import chain, islice
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .decode import DecodeError, decode_bytes, decode_line, decode_mixed
+from .decode import decode_bytes
 from .engine import clean
 from .examples import example_texts
 from .errors import CleanerError
-from .formats import input_format, output_name
 from .guardrail import Guardrail
 from .html import clean_html_with_text, import_extractor
 from .incremental import Incremental, ReusedRecord
 from .matching import matcher_for
-from .output import AtomicFile, write_atomic
+from .io import SUPPORTED, Format, Item, ReadOptions, format_of, input_format, output_name
+from .io import DEFAULT_MAX_BYTES, read_document
+from .output import write_atomic
 from .pool import Pool
-from .reading import DEFAULT_MAX_BYTES, TooLarge, opened, read_document, read_lines, rest_of_line, skip_rest_of_line
 from .report import TEXT_KEY, ReportRecord, record_for
 from .ruleset import RuleSet, load_rules
 from .spool import RecordSpool, SpooledRecords
-from .textsafe import has_surrogates, json_safe, path_text
+from .textsafe import json_safe, path_text
 
 _HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 
@@ -61,6 +59,9 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES  # per document, unpacked; 0: no cap
     temp_dir: Path | None = None  # where outputs are written before the rename (outdir.OutputFolder)
     keep_text: bool = False  # records carry the text their offsets refer to (for --audit)
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(self.text_field, self.id_field, self.max_bytes)
 
     def ruleset(self) -> RuleSet:
         """The rules these options name (load_rules builds them once per process)."""
@@ -89,7 +90,7 @@ def plan(inputs: Iterable[Path], out_dir: Path) -> Iterator[Task | dict]:
         if root.is_dir():
             tasks = _walk(root, out_dir, out_resolved)
         elif input_format(root) is None:
-            yield record_for(root, None, "skipped", error="not a supported input type (text, Markdown, HTML, JSONL, .gz)")
+            yield record_for(root, None, "skipped", error=f"not a supported input type ({SUPPORTED})")
             continue
         else:
             tasks = iter([Task(root, out_dir / output_name(root))])
@@ -238,7 +239,8 @@ def time_limit(seconds: float):
 
 def process_task(task: Task, rules: RuleSet, options: Options) -> list[dict]:
     """process(), with trafilatura imported first for HTML, outside any document's time limit."""
-    if input_format(task.source) == "html":
+    fmt = format_of(task.source)
+    if fmt is not None and fmt.html:
         import_extractor()
     return process(task, rules, options)
 
@@ -397,13 +399,13 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
             return [record_for(task.source, task.output, "skipped", error="not a regular file (a FIFO, socket or device)")]
         if _same_file(task.output, source_stat):
             raise OSError("the output would overwrite the input")
-        fmt = input_format(task.source)
-        if fmt == "jsonl":
-            return _clean_jsonl(task, rules, options)
+        fmt = format_of(task.source)
+        if fmt.records is not None:
+            return _clean_records(task, fmt, rules, options)
         data = read_document(task.source, options.max_bytes)
         try:
             with time_limit(options.timeout):
-                if fmt == "html":
+                if fmt.html:
                     result, text = clean_html_with_text(data, rules=rules, site=task.site, guardrail=options.guardrail)
                 else:
                     text = decode_bytes(data)
@@ -417,107 +419,67 @@ def process(task: Task, rules: RuleSet, options: Options) -> list[dict]:
         if options.keep_text:
             record[TEXT_KEY] = text
         return [record]
-    except (OSError, DecodeError, ValueError) as exc:
+    except (OSError, CleanerError, ValueError) as exc:
         return [record_for(task.source, task.output, "failed", error=_describe(exc))]
     except Exception as exc:  # noqa: BLE001 - the batch goes on, and the record says what broke
         return [record_for(task.source, task.output, "failed", error=f"internal error: {type(exc).__name__}: {exc}")]
 
 
-def _clean_jsonl(task: Task, rules: RuleSet, options: Options) -> list[dict]:
-    """Same records, same order, every other field kept; the text field cleaned. Read and written a
-    record at a time, each record a document of its own (size cap, time limit). A record that cannot be
-    cleaned (not a JSON object, no text field, over the cap, text that is no Unicode) is written through
-    unchanged and reported as failed; the others are cleaned."""
+def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) -> list[dict]:
+    """A file of many records (JSONL, WET, WARC, Parquet), read and written a record at a time, each
+    record a document of its own (size cap, time limit); the output keeps the records' order and, where
+    the format has them, their other fields. A record that cannot be cleaned is reported as failed (and
+    written through where the format keeps every record); the others are cleaned."""
     records = RecordSpool(options.temp_dir)
-    output = None if options.dry_run else AtomicFile(task.output, options.temp_dir)
+    read_options = options.read_options()
+    sink = None if options.dry_run else fmt.sink(task.source, task.output, options.temp_dir, read_options)
     finished = False
     try:
-        with opened(task.source) as stream:
-            head = stream.peek(8192)[:8192]
-            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise DecodeError("UTF-16 or UTF-32 JSONL: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
-            if b"\x00" in head:
-                raise DecodeError("binary data (NUL bytes), not text")
-            for number, (raw, whole) in enumerate(read_lines(stream, options.max_bytes), start=1):
-                if not whole:
-                    if output is not None:  # passed through, a bounded piece at a time, in UTF-8
-                        as_utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-                        for piece in chain([raw], rest_of_line(stream)):
-                            output.write(as_utf8.decode(piece).encode("utf-8"))
-                        output.write(as_utf8.decode(b"", final=True).encode("utf-8"))
-                    else:
-                        skip_rest_of_line(stream)
-                    records.append(_line_failed(task, number, str(TooLarge(options.max_bytes, "the record"))))
-                    continue
-                line_out, record = _clean_json_line(task, number, raw, rules, options)
-                if record is not None:
-                    records.append(record)
-                if output is not None:
-                    output.write(line_out)
-                if _tick is not None:
-                    _tick()
-        answer = records.finish({"output_digest": output.commit()} if output is not None else {})
+        for item in fmt.records(task.source, read_options):
+            if item.error is None:
+                try:
+                    with time_limit(options.timeout):
+                        result, text = _clean_item(item, task.site, rules, options)
+                except DocumentTimeout:
+                    item.error = f"{_place(fmt, item)}: timed out after {options.timeout:g} s"
+            if item.error is not None:
+                if sink is not None:
+                    sink.write_through(item)
+                records.append(_item_record(task, item, "failed", error=item.error))
+            else:
+                if sink is not None:
+                    sink.write(item, result.text)
+                record = _item_record(task, item, result.status, result, rules)
+                if options.keep_text:
+                    record[TEXT_KEY] = text
+                records.append(record)
+            if _tick is not None:
+                _tick()
+        answer = records.finish({"output_digest": sink.commit()} if sink is not None else {})
         finished = True
         return answer
     finally:
-        if output is not None:
-            output.close()
+        if sink is not None:
+            sink.close()
         if not finished:
             records.discard()
 
 
-def _clean_json_line(task: Task, number: int, raw: bytes, rules: RuleSet, options: Options) -> tuple[bytes, dict | None]:
-    """The output line for one JSONL line and its record (None for a blank line)."""
-    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    body = raw.removesuffix(b"\n").removesuffix(b"\r")
-    if not body.strip():
-        return b"", None
-    try:
-        obj = json.loads(decode_line(body))
-        if not isinstance(obj, dict):
-            raise ValueError("not a JSON object")
-        value = obj.get(options.text_field)
-        if not isinstance(value, str):
-            raise ValueError(f"no string field {options.text_field!r}")
-        if has_surrogates(value):
-            raise ValueError(f"field {options.text_field!r} holds a lone surrogate escape (\\ud800-\\udfff), not text")
-    except (ValueError, DecodeError) as exc:
-        return _as_utf8(body) + b"\n", _line_failed(task, number, f"line {number}: {_describe(exc)}")
-    record_id = obj.get(options.id_field, number)
-    if isinstance(record_id, str):
-        record_id = json_safe(record_id)
-    site = _site_of_url(obj.get("url")) or task.site
-    try:
-        with time_limit(options.timeout):
-            result = clean(value, rules=rules, site=site, guardrail=options.guardrail)
-    except DocumentTimeout:
-        record = _line_failed(task, number, f"line {number}: timed out after {options.timeout:g} s")
-        record["id"] = record_id
-        return _as_utf8(body) + b"\n", record
-    obj[options.text_field] = result.text
-    record = record_for(task.source, task.output, result.status, result, rules)
-    record["id"] = record_id
-    if options.keep_text:
-        record[TEXT_KEY] = value
-    line = json.dumps(obj, ensure_ascii=False)
-    if has_surrogates(line):  # another field holds an escaped lone surrogate: keep it escaped
-        line = json.dumps(obj)
-    return line.encode("utf-8") + b"\n", record
+def _clean_item(item: Item, site: str | None, rules: RuleSet, options: Options):
+    """One record's Result, and the text its removals' offsets refer to."""
+    site = _site_of_url(item.url) or site
+    if item.html:
+        return clean_html_with_text(item.text, rules=rules, site=site, guardrail=options.guardrail)
+    return clean(item.text, rules=rules, site=site, guardrail=options.guardrail), item.text
 
 
-def _as_utf8(line: bytes) -> bytes:
-    """A line written through as it is when it is UTF-8; else as decoded, so every output is UTF-8."""
-    try:
-        line.decode("utf-8")
-        return line
-    except UnicodeDecodeError:
-        return decode_mixed(line).encode("utf-8")
+def _place(fmt: Format, item: Item) -> str:
+    return f"{'line' if fmt.name == 'jsonl' else 'record'} {item.number}"
 
 
-def _line_failed(task: Task, number: int, error: str) -> dict:
-    record = record_for(task.source, task.output, "failed", error=error)
-    record["id"] = number
+def _item_record(task: Task, item: Item, status: str, result=None, rules=None, error: str | None = None) -> dict:
+    record = record_for(task.source, task.output, status, result, rules, error=error)
+    record["id"] = item.id
     return record
 
 

@@ -20,7 +20,7 @@ from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
-from .reading import TooLarge
+from .io import SUPPORTED, TooLarge, looks_like_html
 from .report import ReportRecord, ReportWriter, Summary, record_for, stale_journals
 from .textsafe import path_text, visible
 from .ruleset import load_rules
@@ -71,16 +71,17 @@ def clean_command(
     guardrail: Literal["flag", "keep"] = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
     guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, metavar="SHARE", help="Guarded when less than this share of the words is left (0: never)..."),
     guard_min_words: int = typer.Option(DEFAULT_MIN_WORDS, "--guard-min-words", min=0, metavar="N", help="...and fewer than this many words are left (0: never)."),
-    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL inputs: the field cleaned in each record."),
-    id_field: str = typer.Option("id", "--id-field", metavar="FIELD", help="JSONL inputs: the field naming a record in the report (else its line number)."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL and Parquet inputs: the field cleaned in each record (and the text's field in WET and WARC outputs)."),
+    id_field: str = typer.Option("id", "--id-field", metavar="FIELD", help="JSONL and Parquet inputs: the field naming a record in the report (else its number); WET and WARC records are named by their WARC-Record-ID."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
     force: bool = typer.Option(False, "--force", help="Clean every input again, even those whose output is up to date."),
     timeout: float = typer.Option(30.0, "--timeout", min=0.0, metavar="SECONDS", help="Seconds a document may take before it is ended and reported failed (0: no limit)."),
-    max_bytes: str = typer.Option("32M", "--max-bytes", metavar="SIZE", help="Largest document read, unpacked (a file, or a JSONL record), e.g. 500K, 64M, 1G; larger ones are reported failed (0: no cap)."),
+    max_bytes: str = typer.Option("32M", "--max-bytes", metavar="SIZE", help="Largest document read, unpacked (a file, or one record of JSONL, WET, WARC or Parquet), e.g. 500K, 64M, 1G; larger ones are reported failed (0: no cap)."),
 ) -> None:
     """Clean files and folders of scraped pages.
 
-    INPUT... are folders, files (.txt, .md, .html, .jsonl, each gzipped or not), or - for stdin.
+    INPUT... are folders, files (.txt, .md, .html, .jsonl, each gzipped or not; Common Crawl's
+    .warc.wet.gz and .warc.gz; .parquet), or - for stdin.
 
     \b
     Examples:
@@ -91,6 +92,8 @@ def clean_command(
       cleaner clean - --format html --report - < page.html
       cleaner clean scraped/ --out clean/ --audit audit.html
       cleaner clean crawl.jsonl --out clean/ --text-field content --id-field url
+      cleaner clean CC-MAIN-00000.warc.wet.gz --out clean/
+      cleaner clean shard-0000.parquet --out clean/ --text-field content
       cleaner clean scraped/ --out clean/ --scheduler tcp://scheduler:8786
 
     A rerun into the same --out cleans only what changed: inputs newer than their outputs, outputs
@@ -105,7 +108,7 @@ def clean_command(
     if "-" in inputs:
         fail("'-' (stdin) cannot be mixed with file inputs")
     if input_format != "auto":
-        fail(f"--format {input_format} applies to stdin only: files are read by their suffix (.txt, .md, .html, .jsonl)")
+        fail(f"--format {input_format} applies to stdin only: files are read by their suffix ({SUPPORTED})")
     if out is None:
         fail("--out DIR is required (or give - to read stdin and write stdout)")
     paths = [Path(i) for i in inputs]
@@ -176,7 +179,7 @@ def clean_command(
             raise typer.Exit(1) from None
         typer.echo(f"audit: {path_text(audit)}", err=True)
     if not summary.documents:
-        typer.echo("nothing cleaned: no text (.txt, .md), HTML or JSONL files (or .gz of them) in "
+        typer.echo(f"nothing cleaned: no files of a format cleaner reads ({SUPPORTED}) in "
                    + ", ".join(path_text(p) for p in paths), err=True)
         raise typer.Exit(1)
     raise typer.Exit(0 if summary.ok else 1)
@@ -215,11 +218,6 @@ def _audit_writer(path: Optional[Path], ruleset):
         fail(f"--audit {path_text(path)}: {exc.strerror or exc}")
 
 
-# An HTML page's start: a BOM and blank space, then a doctype, <html>, <head> or a comment before either.
-_LOOKS_LIKE_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
-                              re.IGNORECASE | re.DOTALL)
-
-
 def _clean_stdin(
     ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None,
     max_bytes: int = 0,
@@ -231,7 +229,7 @@ def _clean_stdin(
             typer.echo(f"Error: stdin: {TooLarge(max_bytes, 'the input')}", err=True)
             raise typer.Exit(1)
         if input_format == "auto":
-            input_format = "html" if _LOOKS_LIKE_HTML.match(data) else "text"
+            input_format = "html" if looks_like_html(data) else "text"
             if input_format == "html":
                 typer.echo("stdin looks like an HTML page: extracting it (--format text cleans it as text)", err=True)
         if input_format == "html":
@@ -330,7 +328,7 @@ def learn_command(
     min_docs: int = typer.Option(5, "--min-docs", min=2, metavar="N", help="A line must be on at least this many documents of a site."),
     min_share: float = typer.Option(0.2, "--min-share", min=0.0, max=1.0, metavar="SHARE", help="...and on at least this share of them."),
     max_words: int = typer.Option(60, "--max-words", min=1, metavar="N", help="Longer lines are never proposed."),
-    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL inputs: the field holding each record's text."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL and Parquet inputs: the field holding each record's text."),
 ) -> None:
     """Propose rules for lines and short blocks repeated across many pages of a site.
 
@@ -357,7 +355,7 @@ def learn_command(
     for problem in problems:
         typer.echo(f"skipped {problem}", err=True)
     if not sources:
-        fail(f"no text, Markdown, HTML or JSONL documents in {', '.join(map(str, folders))}")
+        fail(f"no documents of a format cleaner reads ({SUPPORTED}) in {', '.join(map(str, folders))}")
     options = LearnOptions(min_docs=min_docs, min_share=min_share, max_words=max_words)
     learned, notes = checked(learn(sources, options))
     for note in notes:
@@ -382,11 +380,11 @@ def explain_command(
         "auto", "--color", help="Colours: auto (when stdout is a terminal and NO_COLOR is unset), always, or never "
         "(plain [-removed-]{rule} markers)."),
     no_color: bool = typer.Option(False, "--no-color", help="The same as --color never."),
-    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL files: the field holding each record's text."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL and Parquet files: the field holding each record's text."),
 ) -> None:
     """Show a file with what the rules remove struck through, coloured by rule, the rule id beside.
 
-    FILE is a text, Markdown, HTML or JSONL file (gzipped or not).
+    FILE is a file cleaner reads: text, Markdown, HTML, JSONL (gzipped or not), WET, WARC, Parquet.
 
     \b
     Examples:

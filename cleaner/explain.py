@@ -7,11 +7,9 @@ from pathlib import Path
 
 from .batch import site_from_path
 from .engine import clean
-from .formats import input_format
 from .html import clean_html
 from .learn import read_file
 from .model import Removal, Result
-from .reading import DEFAULT_MAX_BYTES, read_document
 from .ruleset import RuleSet
 from .textsafe import visible
 
@@ -34,15 +32,14 @@ def colours_for(removals: list[Removal]) -> dict[str, int]:
 
 
 def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool, text_field: str = "text") -> str:
-    """Every document of the file (one, or one per JSONL record with a string `text_field`) explained:
+    """Every document of the file (one, or one per record: JSONL with a string `text_field`, WET, WARC, Parquet) explained:
     "" when there is none. The site, unless given, comes from a folder of the path named like a host, or
     from a JSONL record's url."""
     site = site or site_from_path(path)
-    is_html = input_format(path) == "html"
     out = []
     for source in read_file(path, site, rules=rules, text_field=text_field):
-        if is_html:
-            result = clean_html(read_document(path, DEFAULT_MAX_BYTES), rules=rules, site=source.site)
+        if source.page is not None:
+            result = clean_html(source.page, rules=rules, site=source.site)
         else:
             result = clean(source.text, rules=rules, site=source.site)
         if source.record is not None:

@@ -10,7 +10,6 @@ and carries its own examples, so `cleaner rules test` checks the file like any o
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -22,12 +21,11 @@ from pathlib import Path
 import yaml
 
 from .batch import _site_of_url, site_from_path  # the same site the batch passes to clean()
-from .decode import DecodeError, decode_bytes, decode_line
+from .errors import CleanerError
 from .document import Document, Line, plain_text
-from .formats import input_format
+from .io import DEFAULT_MAX_BYTES, ReadOptions, documents, input_format
 from .html import page_text
 from .kinds.phrase import _TRIM, phrase_key
-from .reading import DEFAULT_MAX_BYTES, opened, read_document, read_lines, skip_rest_of_line
 from .ruleset import RuleSet
 
 _DIGITS = re.compile(r"[0-9]+")  # RE2's \d is ASCII digits: count the same ones
@@ -41,12 +39,13 @@ _REGEX_SPECIAL = set("\\.^$*+?{}[]|()")
 
 @dataclass(frozen=True)
 class Source:
-    """One document's decoded text: a file, or one record of a JSONL file."""
+    """One document's decoded text: a file, or one record of a JSONL, WET, WARC or Parquet file."""
 
     path: Path
     text: str
     site: str | None = None
-    record: int | str | None = None  # the JSONL record's id, as the report names it
+    record: int | str | None = None  # the record's id, as the report names it (None: the file is the document)
+    page: str | None = field(default=None, repr=False)  # the HTML page the text was extracted from
 
     @property
     def label(self) -> str:
@@ -57,32 +56,17 @@ def read_file(
     path: Path, site: str | None = None, rules: RuleSet | None = None, text_field: str = "text", id_field: str = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Source]:
-    """The documents of one input file (one for text and HTML, one per record for JSONL): the text the
-    text rules see, to which report offsets refer. For HTML that is the extracted text, after the
-    `selector` rules of `rules` took their nodes out of the page. Raises DecodeError or OSError for a
-    file that cannot be read as text."""
-    fmt = input_format(path)
-    if fmt == "jsonl":
-        with opened(path) as stream:
-            # Lines as the batch reads them: split on \n only (a JSON string may hold U+2028), each under
-            # the size cap; a record over it or not JSON is the batch's to report, nothing to read here.
-            for number, (raw, whole) in enumerate(read_lines(stream, max_bytes), start=1):
-                if not whole:
-                    skip_rest_of_line(stream)
-                    continue
-                body = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
-                if not body.strip():
-                    continue
-                try:
-                    obj = json.loads(decode_line(body))  # as the batch reads it, so offsets agree
-                except (ValueError, DecodeError):
-                    continue
-                if isinstance(obj, dict) and isinstance(obj.get(text_field), str):
-                    record_site = _site_of_url(obj.get("url")) or site
-                    yield Source(path, obj[text_field], record_site, obj.get(id_field, number))
-        return
-    text = decode_bytes(read_document(path, max_bytes), is_html=fmt == "html")
-    yield Source(path, page_text(text, rules, site) if fmt == "html" else text, site)
+    """The documents of one input file (one for text and HTML, one per record for the others): the text
+    the text rules see, to which report offsets refer. For HTML that is the extracted text, after the
+    `selector` rules of `rules` took their nodes out of the page. A record the batch would not clean
+    (not JSON, over the cap) is left out. Raises DecodeError, CleanerError or OSError for a file that
+    cannot be read."""
+    for item in documents(path, ReadOptions(text_field, id_field, max_bytes)):
+        if item.text is None:
+            continue
+        item_site = _site_of_url(item.url) or site
+        text = page_text(item.text, rules, item_site) if item.html else item.text
+        yield Source(path, text, item_site, item.id, item.text if item.html else None)
 
 
 def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None, text_field: str = "text") -> Iterator[Source]:
@@ -101,7 +85,7 @@ def iter_sources(inputs: Iterable[Path], errors: list[str] | None = None, text_f
         for path, site in pairs:
             try:
                 yield from read_file(path, site, text_field=text_field)
-            except (OSError, DecodeError, ValueError) as exc:
+            except (OSError, CleanerError, ValueError) as exc:
                 if errors is not None:
                     errors.append(f"{path}: {exc}")
 

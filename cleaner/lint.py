@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .engine import clean
 from .errors import RuleError
-from .formats import input_format
+from .io import SUPPORTED, input_format
 from .kinds import KINDS, PageRule, Rule
 from .learn import iter_sources
 from .ruleset import RuleSet, _label, _read_specs, build_rule, rule_files, shipped_rules_dir
@@ -133,7 +133,7 @@ def _corpus_findings(rules: list[Rule], corpus: Path | None) -> list[Finding]:
             raise RuleError(str(path), None, "no such corpus file or folder")
         return [Finding("warning", str(path), None, "no clean-prose corpus here: pass --corpus to check rules on prose")]
     if path.is_file() and input_format(path) is None:
-        raise RuleError(str(path), None, "the corpus must be text, Markdown, HTML or JSONL files")
+        raise RuleError(str(path), None, f"the corpus must be files cleaner reads ({SUPPORTED})")
     documents = load_corpus(path)
     # Protect rules stay on: a prose line they guard is not at risk, whatever else matches it.
     protects = tuple(rule for rule in rules if rule.meta.kind == "protect")

@@ -567,7 +567,7 @@ def test_a_folder_without_inputs_is_not_a_silent_success(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF-1.4")
     done = cli("clean", tmp_path / "in", "--out", tmp_path / "out")
-    assert done.returncode == 1 and b"nothing cleaned: no text" in done.stderr
+    assert done.returncode == 1 and b"nothing cleaned: no files of a format cleaner reads" in done.stderr
     done = cli("clean", tmp_path / "in", "--out", tmp_path / "out2", "--audit", tmp_path / "audit.html")
-    assert done.returncode == 1 and b"nothing cleaned: no text" in done.stderr
+    assert done.returncode == 1 and b"nothing cleaned: no files of a format cleaner reads" in done.stderr
     assert (tmp_path / "audit.html").exists() and not list(tmp_path.glob(".audit*")), "the audit page was not finished"

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .decode import DecodeError
-from .formats import is_gzipped
+from ..decode import DecodeError
+from .base import is_gzipped
 
-DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 # What a line over the cap is read and copied through in, a piece at a time.
 _PIECE = 1024 * 1024
 
