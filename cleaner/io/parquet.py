@@ -5,7 +5,9 @@ A row whose text is not a string (null) keeps its value and is reported as faile
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +23,22 @@ from .streams import TooLarge
 BATCH_ROWS = 1024
 
 
+# Bytes read at a time from a column chunk: without a buffer, pyarrow reads a row group's whole column
+# at once, and one shard may be a single row group of gigabytes.
+READ_BUFFER = 1 << 20
+
+
 def _pyarrow():
     try:
         import pyarrow
         import pyarrow.parquet
     except ImportError:
         raise CleanerError("Parquet files need pyarrow: pip install 'cleaner[parquet]'") from None
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        # mimalloc, pyarrow's default, kept freed pages: a shard of row groups read one after the other
+        # held twice jemalloc's resident memory (bench/formats.py).
+        with contextlib.suppress(NotImplementedError):
+            pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
     return pyarrow
 
 
@@ -68,7 +80,7 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 def _open(pa, path: Path):
     try:
-        return pa.parquet.ParquetFile(path)
+        return pa.parquet.ParquetFile(path, buffer_size=READ_BUFFER, pre_buffer=False)
     except pa.ArrowInvalid as exc:
         raise DecodeError(f"not a Parquet file we can read: {exc}") from None
 
