@@ -216,3 +216,30 @@ def test_the_written_test_files_are_real_warc(tmp_path):
     write_warc(path, [("conversion", "https://example.org/a", b"Text.", {})])
     assert [record.record_type for record in ArchiveIterator(str(path), fsspec_args=False)] == [
         WarcRecordType.warcinfo, WarcRecordType.conversion]
+
+
+def test_every_reader_splits_jsonl_on_newlines_only(tmp_path):
+    """U+2028, U+2029 and U+0085 inside a record's text (written raw, as ensure_ascii=False writes them)
+    stay inside it for the batch, learn, explain, audit and lint alike."""
+    from cleaner.learn import iter_sources
+    from cleaner.lint import load_corpus
+
+    body = TEXT_PAGES[0].read_text(encoding="utf-8")
+    texts = ["First part.\u2028Still the first record.\u0085And this.\n" + body, "Second\u2029record.\n" + body]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "crawl.jsonl"
+    path.write_text("".join(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(texts)),
+                    encoding="utf-8")
+    assert "\u2028" in path.read_text(encoding="utf-8")
+    assert [item.text for item in documents(path)] == texts
+    assert [source.text for source in iter_sources([folder])] == texts
+    assert [text for _, text in load_corpus(folder)] == texts
+    result = CliRunner().invoke(app, ["explain", str(path), "--color", "never"])
+    assert result.exit_code == 0 and result.output.count("== record ") == 2 and "Still the first record." in result.output
+    code, output = run_clean(folder, "--out", tmp_path / "out", "--audit", tmp_path / "audit.html")
+    assert code == 0, output
+    rows = (tmp_path / "out" / "crawl.jsonl").read_text(encoding="utf-8").split("\n")
+    assert len(rows) == 3 and rows[2] == "" and "Still the first record." in json.loads(rows[0])["text"]
+    assert [record["id"] for record in report_of(tmp_path / "out")] == [0, 1]
+    assert "Still the first record." in (tmp_path / "audit.html").read_text(encoding="utf-8")
