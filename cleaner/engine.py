@@ -157,7 +157,9 @@ def _other_families_apart(found) -> list:
     """Each run of lines (a span with an anchor: a block from its start line, a teaser list around its
     marker) without the lines where another family's rule begins a span: those lines are that rule's
     removals, under its own reason (the tags, the comment count and the newsletter box inside a teaser
-    list), and the run goes on around them. What is removed does not change, only who removed it.
+    list), and the run goes on around them. A piece of the run beyond such a line says so in its reason
+    ("run on from <reason>, past a <rule> removal"): the comments after a teaser list's newsletter box
+    are in the run, not teasers. What is removed does not change, only who removed it and why.
     (Stopping the run at such a line instead kept teaser headlines after a photo label, and cost F1 on
     the check sets: see bench/README.md.)"""
     if not any(span.anchor >= 0 for span, _, _ in found):
@@ -170,14 +172,29 @@ def _other_families_apart(found) -> list:
             out.append((span, rule, order))
             continue
         first, last = bisect_left(other_starts, span.start), bisect_left(other_starts, span.end)
-        inside = [(start, end) for start, end, other in others[first:last]
+        inside = [(start, end, other) for start, end, other in others[first:last]
                   if other != span.rule and not start <= span.anchor < end]
         if not inside:
             out.append((span, rule, order))
             continue
-        for piece_start, piece_end in _Ranges(inside).cut(span.start, span.end):
-            out.append((replace(span, start=piece_start, end=piece_end), rule, order))
+        reason = (span.reason or rule.meta.reason).rstrip(".")
+        starts = [start for start, _, _ in inside]
+        for piece_start, piece_end in _Ranges((start, end) for start, end, _ in inside).cut(span.start, span.end):
+            past = _passed(inside, starts, span.anchor, piece_start, piece_end)
+            piece_reason = f"run on from {reason}, past a {past} removal" if past else span.reason
+            out.append((replace(span, start=piece_start, end=piece_end, reason=piece_reason), rule, order))
     return out
+
+
+def _passed(inside: list[tuple[int, int, str]], starts: list[int], anchor: int, start: int, end: int) -> str | None:
+    """The rule of the other family's removal nearest to [start, end) between it and the run's anchor
+    line, if any: the piece is in the run only because the run goes on past that removal. `inside` is
+    sorted by start (`starts`), and a bisect finds it (a run on a 20 MB page may go past thousands)."""
+    if start > anchor:
+        at = bisect_left(starts, start) - 1
+        return inside[at][2] if at >= 0 and inside[at][0] >= anchor else None
+    at = bisect_left(starts, end)
+    return inside[at][2] if at < len(inside) and inside[at][1] <= anchor else None
 
 
 def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:

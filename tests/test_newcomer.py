@@ -331,6 +331,13 @@ def test_a_teaser_list_leaves_other_families_lines_to_their_own_rules():
     assert by_rule["comment-count"] == ["12 comments"] and by_rule["newsletter-signup"] == ["Sign up for our newsletter"]
     assert "Seal pups" in teasers and "Lighthouse keeper" in teasers
     assert result.text.rstrip().endswith("dispute over access roads.")
+    # The pieces of the run beyond another family's removal say that they are in the run past it.
+    reasons = {removal.text: removal.reason for removal in result.removals if removal.rule == "related-teaser-list"}
+    assert reasons["Related posts\n\nFerry timetable changes for the summer"] == "list of teasers for other articles"
+    assert reasons["Lighthouse keeper retires after forty years"] == (
+        "run on from list of teasers for other articles, past a comment-count removal")
+    assert reasons["Seal pups spotted on the north beach"] == (
+        "run on from list of teasers for other articles, past a newsletter-signup removal")
 
 
 def test_ctrl_c_says_how_far_the_run_got_and_how_to_resume(tmp_path):
