@@ -9,7 +9,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import re
 import signal
 import stat
 import threading
@@ -27,17 +26,14 @@ from .guardrail import Guardrail
 from .html import clean_html_with_text, import_extractor
 from .incremental import Incremental, ReusedRecord
 from .matching import matcher_for
-from .io import SUPPORTED, Format, Item, ReadOptions, format_of, input_format, output_name
-from .io import DEFAULT_MAX_BYTES, read_document
+from .io import DEFAULT_MAX_BYTES, SUPPORTED, Format, Item, ReadOptions, format_of, input_format, output_name, read_document
 from .output import write_atomic
 from .pool import Pool
 from .report import TEXT_KEY, ReportRecord, record_for
 from .ruleset import RuleSet, load_rules
+from .sites import site_from_path, site_of_url
 from .spool import RecordSpool, SpooledRecords
 from .textsafe import json_safe, path_text
-
-_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Task:
@@ -66,14 +62,6 @@ class Options:
     def ruleset(self) -> RuleSet:
         """The rules these options name (load_rules builds them once per process)."""
         return load_rules(self.rule_paths, defaults=self.defaults, disable=self.disabled)
-
-
-def site_from_path(relative: Path) -> str | None:
-    """A folder named like a host (example.com/...) tells which site a file came from."""
-    for part in relative.parts[:-1]:
-        if _HOST.match(part):
-            return part.lower()
-    return None
 
 
 def plan(inputs: Iterable[Path], out_dir: Path) -> Iterator[Task | dict]:
@@ -467,7 +455,7 @@ def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) ->
 
 def _clean_item(item: Item, site: str | None, rules: RuleSet, options: Options):
     """One record's Result, and the text its removals' offsets refer to."""
-    site = _site_of_url(item.url) or site
+    site = site_of_url(item.url) or site
     if item.html:
         return clean_html_with_text(item.text, rules=rules, site=site, guardrail=options.guardrail)
     return clean(item.text, rules=rules, site=site, guardrail=options.guardrail), item.text
@@ -481,13 +469,6 @@ def _item_record(task: Task, item: Item, status: str, result=None, rules=None, e
     record = record_for(task.source, task.output, status, result, rules, error=error)
     record["id"] = item.id
     return record
-
-
-def _site_of_url(url) -> str | None:
-    if not isinstance(url, str):
-        return None
-    match = re.match(r"^[a-z][a-z0-9+.-]*://([^/:?#]+)", url.strip(), re.IGNORECASE)
-    return match.group(1).lower().removeprefix("www.") if match else None
 
 
 def _describe(exc: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .batch import site_from_path
+from .sites import site_from_path
 from .engine import clean
 from .html import clean_html
 from .learn import read_file

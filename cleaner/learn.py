@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .batch import _site_of_url, site_from_path  # the same site the batch passes to clean()
+from .sites import site_from_path, site_of_url  # the same site the batch passes to clean()
 from .errors import CleanerError
 from .document import Document, Line, plain_text
 from .io import DEFAULT_MAX_BYTES, ReadOptions, documents, input_format
@@ -64,7 +64,7 @@ def read_file(
     for item in documents(path, ReadOptions(text_field, id_field, max_bytes)):
         if item.text is None:
             continue
-        item_site = _site_of_url(item.url) or site
+        item_site = site_of_url(item.url) or site
         text = page_text(item.text, rules, item_site) if item.html else item.text
         yield Source(path, text, item_site, item.id, item.text if item.html else None)
 

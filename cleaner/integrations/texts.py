@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..batch import _site_of_url
+from ..sites import site_of_url
 from ..engine import clean
 from ..guardrail import Guardrail
 from ..model import Result
@@ -32,7 +32,7 @@ class TextCleaner:
         return load_rules(self.rules, defaults=self.default_rules, disable=self.disable)
 
     def clean(self, text: str, url: str | None = None) -> Result:
-        return clean(text, rules=self.ruleset(), site=_site_of_url(url), guardrail=self.guardrail)
+        return clean(text, rules=self.ruleset(), site=site_of_url(url), guardrail=self.guardrail)
 
 
 def removal_spans(result: Result) -> list[dict]:
