@@ -9,13 +9,15 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
 import stat
+import tempfile
 import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from .decode import decode_bytes
@@ -451,6 +453,27 @@ def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) ->
             sink.close()
         if not finished:
             records.discard()
+
+
+def clean_record_stream(stream, out, suffix: str, rules: RuleSet, options: Options) -> Iterator[ReportRecord]:
+    """A file of many records read from `stream` (stdin) and its output written to `out` (stdout), as the
+    batch cleans such a file: spooled to a temporary file first, so that every record is read, cleaned,
+    written through or reported failed exactly as from a file. Its records name the source "-"."""
+    with tempfile.TemporaryDirectory(prefix="cleaner-stdin-") as folder:
+        source, output = Path(folder) / f"stdin{suffix}", Path(folder) / f"stdout{suffix}"
+        with open(source, "wb") as spool:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+        answer = process_task(Task(source, output), rules, replace(options, temp_dir=Path(folder)))
+        if output.exists():
+            with open(output, "rb") as cleaned:
+                shutil.copyfileobj(cleaned, out, 1 << 20)
+        for each in expand(reported(answer)):
+            record = each.record
+            record["source"], record["output"] = "-", "-"
+            record.pop("output_digest", None)
+            if record.get("error"):
+                record["error"] = record["error"].replace(str(source), "stdin")
+            yield ReportRecord(record, text=each.text)
 
 
 def _clean_item(item: Item, site: str | None, rules: RuleSet, options: Options):

@@ -5,13 +5,14 @@ import contextlib
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Literal, Optional
 
 import typer
 
 from . import __version__
-from .batch import Options, SchedulerError, plan, run_reported
+from .batch import Options, SchedulerError, clean_record_stream, plan, run_reported
 from .progress import Progress, count_documents
 from .decode import DecodeError, decode_bytes
 from .engine import clean
@@ -20,7 +21,7 @@ from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
-from .io import SUPPORTED, TooLarge, looks_like_html
+from .io import SUPPORTED, TooLarge, looks_like_html, looks_like_jsonl
 from .report import ReportRecord, ReportWriter, Summary, record_for, stale_journals
 from .textsafe import path_text, visible
 from .ruleset import load_rules
@@ -66,7 +67,7 @@ def clean_command(
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1, metavar="N", show_default="all cores", help="Worker processes."),
     report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", show_default="OUT/report.jsonl", help="Report file; - for stderr."),
     audit: Optional[Path] = typer.Option(None, "--audit", metavar="FILE", help="Also write an HTML audit page of every removal."),
-    input_format: Literal["auto", "text", "html"] = typer.Option("auto", "--format", help="With stdin: text, html, or auto (html when the input starts like an HTML page)."),
+    input_format: Literal["auto", "text", "html", "jsonl"] = typer.Option("auto", "--format", help="With stdin: text, html, jsonl, or auto (html or jsonl when the input starts like an HTML page or a JSON object)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write the report only, no cleaned files."),
     guardrail: Literal["flag", "keep"] = typer.Option("flag", "--guardrail", help="A document the rules nearly emptied is reported as guarded; flag: still write its cleaned text; keep: write its text whole."),
     guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, metavar="SHARE", help="Guarded when less than this share of the words is left (0: never)..."),
@@ -89,6 +90,7 @@ def clean_command(
       cleaner clean pages/ extra.txt --out clean/ --rules my-rules/ --jobs 4
       cleaner clean scraped/ --out clean/ --disable footer-link
       cat page.txt | cleaner clean - > page.clean.txt
+      cat crawl.jsonl | cleaner clean - > crawl.clean.jsonl
       cleaner clean - --format html --report - < page.html
       cleaner clean scraped/ --out clean/ --audit audit.html
       cleaner clean crawl.jsonl --out clean/ --text-field content --id-field url
@@ -102,8 +104,12 @@ def clean_command(
     ruleset = _load(rules, no_default_rules, disable)
     cap = _size(max_bytes)
     guard = Guardrail(mode=guardrail, min_share=guard_min_share, min_words=guard_min_words)
+    options = Options(
+        rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, disabled=tuple(disable or []),
+        dry_run=dry_run, guardrail=guard, text_field=text_field, id_field=id_field, timeout=timeout, max_bytes=cap,
+    )
     if inputs == ["-"]:
-        _clean_stdin(ruleset, report, input_format, audit, guardrail=guard, max_bytes=cap)
+        _clean_stdin(ruleset, report, input_format, audit, options)
         return
     if "-" in inputs:
         fail("'-' (stdin) cannot be mixed with file inputs")
@@ -128,11 +134,7 @@ def clean_command(
             auditor = _audit_writer(audit, ruleset)
         except CleanerError as exc:
             fail(str(exc))
-        options = Options(
-            rule_paths=tuple(str(r) for r in rules or []), defaults=not no_default_rules, disabled=tuple(disable or []),
-            dry_run=dry_run, guardrail=guard, text_field=text_field, id_field=id_field, timeout=timeout,
-            max_bytes=cap, temp_dir=folder.temp_dir, keep_text=auditor is not None,
-        )
+        options = replace(options, temp_dir=folder.temp_dir, keep_text=auditor is not None)
         # A rerun reuses what the last report and killed runs' journals say of up-to-date outputs (not
         # with --force or --dry-run, nor for an audit, which shows each page's text as it was cleaned).
         reuse = not (force or dry_run or to_stderr or auditor is not None)
@@ -218,11 +220,15 @@ def _audit_writer(path: Optional[Path], ruleset):
         fail(f"--audit {path_text(path)}: {exc.strerror or exc}")
 
 
-def _clean_stdin(
-    ruleset, report: Optional[Path], input_format: str, audit: Optional[Path] = None, guardrail: Optional[Guardrail] = None,
-    max_bytes: int = 0,
-) -> None:
+def _clean_stdin(ruleset, report: Optional[Path], input_format: str, audit: Optional[Path], options: Options) -> None:
+    guardrail, max_bytes = options.guardrail, options.max_bytes
     text = None  # the text the removals' offsets refer to, for --audit
+    if input_format == "auto" and looks_like_jsonl(sys.stdin.buffer.peek(1 << 16)[: 1 << 16]):
+        typer.echo("stdin looks like JSONL: cleaning each record's text field (--format text cleans it as text)", err=True)
+        input_format = "jsonl"
+    if input_format == "jsonl":
+        _clean_stdin_records(ruleset, report, audit, options)
+        return
     try:
         data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
         if max_bytes and len(data) > max_bytes:
@@ -248,12 +254,35 @@ def _clean_stdin(
     if auditor is not None:
         auditor.add(record, text=text)
         auditor.close()
-    if report is not None:
-        line = ReportRecord(record).line + "\n"
-        if str(report) == "-":
-            sys.stderr.write(line)
-        else:
-            report.write_text(line, encoding="utf-8")
+    _write_stdin_report(report, [ReportRecord(record)])
+
+
+def _clean_stdin_records(ruleset, report: Optional[Path], audit: Optional[Path], options: Options) -> None:
+    """JSONL on stdin: the records cleaned to stdout as from a .jsonl file, each in the report."""
+    options = replace(options, keep_text=audit is not None)
+    try:
+        records = list(clean_record_stream(sys.stdin.buffer, sys.stdout.buffer, ".jsonl", ruleset, options))
+    except OSError as exc:
+        fail(f"stdin: {exc.strerror or exc}")
+    sys.stdout.flush()
+    auditor = _audit_writer(audit, ruleset)
+    if auditor is not None:
+        for each in records:
+            auditor.add(each.record, text=each.text)
+        auditor.close()
+    _write_stdin_report(report, records)
+    if any(each.record["status"] in ("failed", "skipped") for each in records):
+        raise typer.Exit(1)
+
+
+def _write_stdin_report(report: Optional[Path], records: list[ReportRecord]) -> None:
+    if report is None:
+        return
+    lines = "".join(each.line + "\n" for each in records)
+    if str(report) == "-":
+        sys.stderr.write(lines)
+    else:
+        report.write_text(lines, encoding="utf-8")
 
 
 @rules_app.command("list")

@@ -99,3 +99,28 @@ def test_a_large_jsonl_file_s_records_wait_on_disk_and_come_out_the_same(tmp_pat
     assert (tmp_path / "spooled" / "crawl.jsonl").read_bytes() == (tmp_path / "whole" / "crawl.jsonl").read_bytes()
     assert len(read_back) == 1 and Path(read_back[0]).parent == temp
     assert list(temp.iterdir()) == [], "a spool file was left"
+
+
+def test_jsonl_on_stdin_comes_out_as_from_a_file(tmp_path):
+    import subprocess
+    import sys
+
+    rows = [{"id": "a", "text": "Share on Facebook\n" + BODY + "Line\u2028break kept.\n", "lang": "en"},
+            {"id": "b", "text": BODY}, {"id": "c", "content": "no text field"}]
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "crawl.jsonl", rows)
+    result, report = clean(tmp_path)
+    data = (tmp_path / "in" / "crawl.jsonl").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--report", "-"], input=data,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 1  # the record without text is a failed record, as from a file
+    assert done.stdout == (tmp_path / "out" / "crawl.jsonl").read_bytes()
+    lines = done.stderr.decode().splitlines()
+    assert lines[0].startswith("stdin looks like JSONL")
+    stdin_report = [json.loads(line) for line in lines[1:]]
+    assert [(r["id"], r["status"], r["removals"]) for r in stdin_report] == [(r["id"], r["status"], r["removals"]) for r in report]
+    assert {r["source"] for r in stdin_report} == {"-"}
+    # --format text takes the same bytes as one text document
+    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--format", "text"], input=data,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.count(b"\n") <= data.count(b"\n") and b"stdin looks like" not in done.stderr

@@ -2,6 +2,7 @@
 `lint` read, the same documents the batch cleans."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,21 @@ _LOOKS_LIKE_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doc
 def looks_like_html(data: bytes) -> bool:
     """Whether bytes of unknown format (stdin) start like an HTML page."""
     return _LOOKS_LIKE_HTML.match(data) is not None
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """Whether bytes of unknown format (stdin) start like JSONL: a JSON object on the first line (or,
+    when the head holds no whole line, the start of one)."""
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not first.startswith(b"{"):
+        return False
+    line, newline, _ = first.partition(b"\n")
+    if not newline:
+        return first.startswith(b'{"')
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def documents(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
