@@ -34,7 +34,7 @@ def test_help_shows_no_python_type_names(command):
 
 def test_clean_help_lists_choices_and_one_default_per_option():
     shown = _help("clean")
-    assert "<auto|text|html>" in shown and "<flag|keep>" in shown
+    assert "<auto|text|html|jsonl>" in shown and "<flag|keep>" in shown
     jobs = next(line for line in shown.splitlines() if line.lstrip().startswith("-j, --jobs"))
     assert jobs.count("[default:") == 1 and "all cores" in jobs
 
