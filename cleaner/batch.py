@@ -455,13 +455,15 @@ def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) ->
             records.discard()
 
 
-def clean_record_stream(stream, out, suffix: str, rules: RuleSet, options: Options) -> Iterator[ReportRecord]:
-    """A file of many records read from `stream` (stdin) and its output written to `out` (stdout), as the
+def clean_record_stream(head: bytes, stream, out, suffix: str, rules: RuleSet, options: Options) -> Iterator[ReportRecord]:
+    """A file of many records read from `stream` (stdin, `head` already read from it) and its output
+    written to `out` (stdout), as the
     batch cleans such a file: spooled to a temporary file first, so that every record is read, cleaned,
     written through or reported failed exactly as from a file. Its records name the source "-"."""
     with tempfile.TemporaryDirectory(prefix="cleaner-stdin-") as folder:
         source, output = Path(folder) / f"stdin{suffix}", Path(folder) / f"stdout{suffix}"
         with open(source, "wb") as spool:
+            spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
         answer = process_task(Task(source, output), rules, replace(options, temp_dir=Path(folder)))
         if output.exists():

@@ -220,17 +220,22 @@ def _audit_writer(path: Optional[Path], ruleset):
         fail(f"--audit {path_text(path)}: {exc.strerror or exc}")
 
 
+_STDIN_HEAD = 1 << 16
+
+
 def _clean_stdin(ruleset, report: Optional[Path], input_format: str, audit: Optional[Path], options: Options) -> None:
     guardrail, max_bytes = options.guardrail, options.max_bytes
     text = None  # the text the removals' offsets refer to, for --audit
-    if input_format == "auto" and looks_like_jsonl(sys.stdin.buffer.peek(1 << 16)[: 1 << 16]):
+    stdin = sys.stdin.buffer
+    head = stdin.read(_STDIN_HEAD)  # what the format is sniffed from
+    if input_format == "auto" and looks_like_jsonl(head):
         typer.echo("stdin looks like JSONL: cleaning each record's text field (--format text cleans it as text)", err=True)
         input_format = "jsonl"
     if input_format == "jsonl":
-        _clean_stdin_records(ruleset, report, audit, options)
+        _clean_stdin_records(head, ruleset, report, audit, options)
         return
     try:
-        data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
+        data = head + (stdin.read(max(max_bytes + 1 - len(head), 0)) if max_bytes else stdin.read())
         if max_bytes and len(data) > max_bytes:
             typer.echo(f"Error: stdin: {TooLarge(max_bytes, 'the input')}", err=True)
             raise typer.Exit(1)
@@ -257,11 +262,12 @@ def _clean_stdin(ruleset, report: Optional[Path], input_format: str, audit: Opti
     _write_stdin_report(report, [ReportRecord(record)])
 
 
-def _clean_stdin_records(ruleset, report: Optional[Path], audit: Optional[Path], options: Options) -> None:
-    """JSONL on stdin: the records cleaned to stdout as from a .jsonl file, each in the report."""
+def _clean_stdin_records(head: bytes, ruleset, report: Optional[Path], audit: Optional[Path], options: Options) -> None:
+    """JSONL on stdin (`head` already read from it): the records cleaned to stdout as from a .jsonl file,
+    each in the report."""
     options = replace(options, keep_text=audit is not None)
     try:
-        records = list(clean_record_stream(sys.stdin.buffer, sys.stdout.buffer, ".jsonl", ruleset, options))
+        records = list(clean_record_stream(head, sys.stdin.buffer, sys.stdout.buffer, ".jsonl", ruleset, options))
     except OSError as exc:
         fail(f"stdin: {exc.strerror or exc}")
     sys.stdout.flush()
