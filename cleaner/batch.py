@@ -457,9 +457,9 @@ def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) ->
 
 def clean_record_stream(head: bytes, stream, out, suffix: str, rules: RuleSet, options: Options) -> Iterator[ReportRecord]:
     """A file of many records read from `stream` (stdin, `head` already read from it) and its output
-    written to `out` (stdout), as the
-    batch cleans such a file: spooled to a temporary file first, so that every record is read, cleaned,
-    written through or reported failed exactly as from a file. Its records name the source "-"."""
+    written to `out` (stdout), as the batch cleans such a file: spooled to a temporary file first, so
+    that every record is read, cleaned, written through or reported failed exactly as from a file. Its
+    records name the source "-"."""
     with tempfile.TemporaryDirectory(prefix="cleaner-stdin-") as folder:
         source, output = Path(folder) / f"stdin{suffix}", Path(folder) / f"stdout{suffix}"
         with open(source, "wb") as spool:
