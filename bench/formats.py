@@ -1,6 +1,6 @@
 """WET and Parquet inputs: how fast they are read, what they cost against .txt files, and their memory.
 
-    .venv/bin/python bench/formats.py [--mb 50] [--big-mb 1000] [--skip-readers] [--skip-cost] [--skip-memory]
+    .venv/bin/python bench/formats.py [--mb 50] [--big-mb 1000] [--repeats 3] [--skip-readers] [--skip-cost] [--skip-memory]
 
 Builds its inputs in a temporary folder (never in the repository) from the benchmark page texts, as
 bench/throughput.py does, then:
@@ -9,7 +9,7 @@ bench/throughput.py does, then:
    own gzip stream, as cleaner reads it, and through FastWARC's) and by warcio: MB/s;
 2. cost: `cleaner clean --jobs 1 --timeout 0` on the same texts as .txt files (one per page), as one
    .warc.wet.gz file and as one Parquet shard: seconds per MB, and each format's cost over the .txt one's
-   (target <= 1.1);
+   (target <= 1.1), the formats alternating within each of --repeats rounds;
 3. memory: peak RSS of `cleaner clean --jobs 1` on a WET file and a Parquet shard of --mb and of
    --big-mb MB of text (target: big within 1.2x of small). The WET files are not gzipped, so that the
    file is as large as its text; the Parquet shards have row groups of 1,000 rows, snappy-compressed.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -119,7 +120,7 @@ def readers(work: Path, texts: list[bytes], megabytes: float) -> None:
     path.unlink()
 
 
-def cost(work: Path, texts: list[bytes], megabytes: float) -> None:
+def cost(work: Path, texts: list[bytes], megabytes: float, repeats: int) -> None:
     folder = work / "as-txt"
     folder.mkdir()
     size = 0
@@ -132,14 +133,19 @@ def cost(work: Path, texts: list[bytes], megabytes: float) -> None:
     shard.parent.mkdir()
     write_wet(wet, pages_of(texts, megabytes))
     write_parquet(shard, pages_of(texts, megabytes))
-    print(f"cost: cleaner clean --jobs 1 --timeout 0 on {size:.1f} MB of text (one run each)")
-    seconds = {}
-    for label, source in ((".txt files", folder), ("WET (.warc.wet.gz)", wet), ("Parquet", shard)):
-        out = work / f"out-{source.name}"
-        seconds[label] = timed(CLEANER + ["clean", str(source), "--out", str(out), "--jobs", "1", *NO_LIMIT])
-        shutil.rmtree(out, ignore_errors=True)
+    print(f"cost: cleaner clean --jobs 1 --timeout 0 on {size:.1f} MB of text ({repeats} runs each, alternating; median)")
+    sources = {".txt files": folder, "WET (.warc.wet.gz)": wet, "Parquet": shard}
+    runs: dict[str, list[float]] = {label: [] for label in sources}
+    for repeat in range(repeats):
+        for label, source in sources.items():
+            out = work / f"out-{source.name}-{repeat}"
+            runs[label].append(timed(CLEANER + ["clean", str(source), "--out", str(out), "--jobs", "1", *NO_LIMIT]))
+            shutil.rmtree(out, ignore_errors=True)
+    seconds = {label: statistics.median(values) for label, values in runs.items()}
+    for label in sources:
         print(f"  {label:<20} {seconds[label]:7.2f} s  {seconds[label] / size:6.3f} s/MB"
-              f"  ({seconds[label] / seconds['.txt files']:.2f}x the .txt files' cost; target <= 1.1)")
+              f"  ({seconds[label] / seconds['.txt files']:.2f}x the .txt files' cost; target <= 1.1)"
+              f"  (runs: {', '.join(f'{t:.2f}' for t in runs[label])})")
     shutil.rmtree(folder)
     shutil.rmtree(wet.parent)
     shutil.rmtree(shard.parent)
@@ -167,6 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=50.0)
     parser.add_argument("--big-mb", type=float, default=1000.0)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each format in part 2")
     parser.add_argument("--skip-readers", action="store_true")
     parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
@@ -177,7 +184,7 @@ def main() -> None:
         if not args.skip_readers:
             readers(work, texts, args.mb)
         if not args.skip_cost:
-            cost(work, texts, args.mb)
+            cost(work, texts, args.mb, args.repeats)
         if not args.skip_memory:
             memory(work, texts, args.mb, args.big_mb)
     finally:
