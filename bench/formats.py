@@ -151,9 +151,11 @@ def cost(work: Path, texts: list[bytes], megabytes: float, repeats: int) -> None
     shutil.rmtree(shard.parent)
 
 
-def memory(work: Path, texts: list[bytes], small: float, big: float) -> None:
+def memory(work: Path, texts: list[bytes], small: float, big: float, formats: list[str]) -> None:
     print("memory: peak RSS of any process of `cleaner clean --jobs 1`")
     for label, suffix, write in (("WET", ".warc.wet", write_wet), ("Parquet", ".parquet", write_parquet)):
+        if label.lower() not in formats:
+            continue
         peaks = {}
         for megabytes in (small, big):
             folder = work / f"mem-{label}-{megabytes:g}"
@@ -177,6 +179,7 @@ def main() -> None:
     parser.add_argument("--skip-readers", action="store_true")
     parser.add_argument("--skip-cost", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--memory-formats", default="wet,parquet", help="the formats part 3 measures")
     args = parser.parse_args()
     texts = source_texts()
     work = Path(tempfile.mkdtemp(prefix="cleaner-formats-"))
@@ -186,7 +189,7 @@ def main() -> None:
         if not args.skip_cost:
             cost(work, texts, args.mb, args.repeats)
         if not args.skip_memory:
-            memory(work, texts, args.mb, args.big_mb)
+            memory(work, texts, args.mb, args.big_mb, args.memory_formats.split(","))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

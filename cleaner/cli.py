@@ -73,7 +73,7 @@ def clean_command(
     guard_min_share: float = typer.Option(DEFAULT_MIN_SHARE, "--guard-min-share", min=0.0, max=1.0, metavar="SHARE", help="Guarded when less than this share of the words is left (0: never)..."),
     guard_min_words: int = typer.Option(DEFAULT_MIN_WORDS, "--guard-min-words", min=0, metavar="N", help="...and fewer than this many words are left (0: never)."),
     text_field: str = typer.Option("text", "--text-field", metavar="FIELD", help="JSONL and Parquet inputs: the field cleaned in each record (and the text's field in WET and WARC outputs)."),
-    id_field: str = typer.Option("id", "--id-field", metavar="FIELD", help="JSONL and Parquet inputs: the field naming a record in the report (else its number); WET and WARC records are named by their WARC-Record-ID."),
+    id_field: str = typer.Option("id", "--id-field", metavar="FIELD", help="JSONL and Parquet inputs: the field naming a record in the report (else its number); WET and WARC records are named by their record ids."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster at this address (tcp://HOST:8786); needs cleaner[dask] and the same paths on the workers."),
     force: bool = typer.Option(False, "--force", help="Clean every input again, even those whose output is up to date."),
     timeout: float = typer.Option(30.0, "--timeout", min=0.0, metavar="SECONDS", help="Seconds a document may take before it is ended and reported failed (0: no limit)."),
