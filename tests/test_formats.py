@@ -243,3 +243,16 @@ def test_every_reader_splits_jsonl_on_newlines_only(tmp_path):
     assert len(rows) == 3 and rows[2] == "" and "Still the first record." in json.loads(rows[0])["text"]
     assert [record["id"] for record in report_of(tmp_path / "out")] == [0, 1]
     assert "Still the first record." in (tmp_path / "audit.html").read_text(encoding="utf-8")
+
+
+def test_a_warc_response_sent_gzipped_and_chunked_is_read_as_the_page(tmp_path):
+    import gzip
+
+    page = HTML_PAGES[0].read_bytes()
+    body = gzip.compress(page)
+    chunked = b"".join(b"%x\r\n" % len(body[i:i + 1000]) + body[i:i + 1000] + b"\r\n" for i in range(0, len(body), 1000))
+    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + chunked + b"0\r\n\r\n")
+    write_warc(tmp_path / "enc.warc", [("response", "https://example.org/e", http, {"Content-Type": "application/http; msgtype=response"})])
+    (item,) = documents(tmp_path / "enc.warc")
+    assert item.text == page.decode("utf-8")
