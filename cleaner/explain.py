@@ -32,9 +32,9 @@ def colours_for(removals: list[Removal]) -> dict[str, int]:
 
 
 def explain_file(path: Path, rules: RuleSet, site: str | None, colour: bool, text_field: str = "text") -> str:
-    """Every document of the file (one, or one per record: JSONL with a string `text_field`, WET, WARC, Parquet) explained:
-    "" when there is none. The site, unless given, comes from a folder of the path named like a host, or
-    from a JSONL record's url."""
+    """Every document of the file explained (one, or one per record of JSONL with a string `text_field`,
+    WET, WARC or Parquet): "" when there is none. The site, unless given, comes from a folder of the path
+    named like a host, or from a record's url."""
     site = site or site_from_path(path)
     out = []
     for source in read_file(path, site, rules=rules, text_field=text_field):
