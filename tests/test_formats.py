@@ -256,3 +256,16 @@ def test_a_warc_response_sent_gzipped_and_chunked_is_read_as_the_page(tmp_path):
     write_warc(tmp_path / "enc.warc", [("response", "https://example.org/e", http, {"Content-Type": "application/http; msgtype=response"})])
     (item,) = documents(tmp_path / "enc.warc")
     assert item.text == page.decode("utf-8")
+
+
+def test_a_row_group_of_long_texts_is_read_in_batches_of_fewer_rows(tmp_path, monkeypatch):
+    from cleaner.io import parquet
+
+    monkeypatch.setattr(parquet, "BATCH_BYTES", 40_000)
+    texts = [f"Text number {n}. " * 500 for n in range(12)]  # about 8 KB each
+    table = pa.table({"tags": [["a"]] * 12, "text": texts})  # a nested column first: leaf columns differ from fields
+    pq.write_table(table, tmp_path / "long.parquet", row_group_size=12, compression="none")
+    shard = pq.ParquetFile(tmp_path / "long.parquet")
+    sizes = [batch.num_rows for batch in parquet._batches(shard, "text")]
+    assert sum(sizes) == 12 and max(sizes) <= 5
+    assert [item.text for item in documents(tmp_path / "long.parquet")] == texts

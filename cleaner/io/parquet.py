@@ -19,8 +19,10 @@ from ..textsafe import has_surrogates, json_safe
 from .base import Item, ReadOptions
 from .streams import TooLarge
 
-# Rows per batch read and written: a few MB of text at a time, whatever the row groups' size.
+# Rows per batch read and written, at most, and the text a batch should hold at most: a row group of long
+# texts is read in batches of fewer rows, so that a batch stays a few MB whatever the texts' length.
 BATCH_ROWS = 1024
+BATCH_BYTES = 32 * 1024 * 1024
 
 
 # Bytes read at a time from a column chunk: without a buffer, pyarrow reads a row group's whole column
@@ -56,7 +58,7 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
     if options.text_field not in names:
         raise DecodeError(f"no column {options.text_field!r} (columns: {', '.join(names)}): name the text column with --text-field")
     number = 0
-    for batch in shard.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+    for batch in _batches(shard, options.text_field):
         texts = batch.column(options.text_field).to_pylist()
         ids = batch.column(options.id_field).to_pylist() if options.id_field in names else None
         urls = batch.column("url").to_pylist() if "url" in names else None
@@ -76,6 +78,18 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
             else:
                 item.text = value
             yield item
+
+
+def _batches(shard, column: str):
+    """The shard's rows in batches, row group by row group, each of at most BATCH_ROWS rows and (by the
+    row group's own statistics) about BATCH_BYTES of text."""
+    meta = shard.metadata
+    leaf = next((i for i in range(meta.num_columns) if meta.schema.column(i).path == column), None)
+    for group in range(meta.num_row_groups):
+        rows = meta.row_group(group).num_rows
+        text_bytes = meta.row_group(group).column(leaf).total_uncompressed_size if leaf is not None else 0
+        per_batch = max(1, min(BATCH_ROWS, BATCH_BYTES * rows // text_bytes)) if text_bytes else BATCH_ROWS
+        yield from shard.iter_batches(batch_size=per_batch, row_groups=[group], use_threads=False)
 
 
 def _open(pa, path: Path):
