@@ -15,7 +15,7 @@ from pathlib import Path
 from ..decode import DecodeError
 from ..errors import CleanerError
 from ..output import AtomicFile
-from ..textsafe import has_surrogates, json_safe
+from ..textsafe import json_safe
 from .base import Item, ReadOptions
 from .streams import TooLarge
 
@@ -71,8 +71,6 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
             item.url = url if isinstance(url, str) else None
             if not isinstance(value, str):
                 item.error = f"row {number}: no string in column {options.text_field!r}"
-            elif has_surrogates(value):
-                item.error = f"row {number}: column {options.text_field!r} holds a lone surrogate, not text"
             elif options.max_bytes and len(value) > options.max_bytes:  # characters: at least as many bytes
                 item.error = f"row {number}: {TooLarge(options.max_bytes, 'the record')}"
             else:
