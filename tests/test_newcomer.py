@@ -346,8 +346,11 @@ def test_ctrl_c_says_how_far_the_run_got_and_how_to_resume(tmp_path):
 
     folder = tmp_path / "in"
     folder.mkdir()
-    body = "A sentence of an article that goes on for a while, as articles do, to give the workers some work.\n" * 40
-    for i in range(3000):
+    # Enough distinct text that the run lasts well past the first outputs even on a loaded machine: with one
+    # line repeated, 3,000 documents were done before the signal on a busy 2-core CI machine.
+    for i in range(4000):
+        body = "".join(f"Sentence {j} of article {i} goes on for a while, as articles do, to give the workers work.\n"
+                       for j in range(80))
         (folder / f"{i:05}.txt").write_text(f"Article {i}\n\n{body}Share on Facebook\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(folder), "--out", str(out), "-j", "2"],
