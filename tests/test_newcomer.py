@@ -346,15 +346,17 @@ def test_ctrl_c_says_how_far_the_run_got_and_how_to_resume(tmp_path):
 
     folder = tmp_path / "in"
     folder.mkdir()
-    # Enough distinct text that the run lasts well past the first outputs even on a loaded machine: with one
-    # line repeated, 3,000 documents were done before the signal on a busy 2-core CI machine.
+    # Enough distinct text that the run lasts well past the first 50 outputs (8 s in all on 2 cores).
     for i in range(4000):
         body = "".join(f"Sentence {j} of article {i} goes on for a while, as articles do, to give the workers work.\n"
                        for j in range(80))
         (folder / f"{i:05}.txt").write_text(f"Article {i}\n\n{body}Share on Facebook\n", encoding="utf-8")
     out = tmp_path / "out"
+    # SIGINT back to its default in the child: a shell without job control starts background commands
+    # (a CI runner's, `cmd &` in a script) with SIGINT ignored, and Python then never raises KeyboardInterrupt.
     proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(folder), "--out", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 50:
         time.sleep(0.1)
