@@ -269,3 +269,32 @@ def test_a_row_group_of_long_texts_is_read_in_batches_of_fewer_rows(tmp_path, mo
     sizes = [batch.num_rows for batch in parquet._batches(shard, "text")]
     assert sum(sizes) == 12 and max(sizes) <= 5
     assert [item.text for item in documents(tmp_path / "long.parquet")] == texts
+
+
+def test_a_warc_record_over_the_cap_or_badly_encoded_fails_alone(tmp_path):
+    """A gzip bomb (64 MB in 64 KB), a page over the cap, a raw-deflate page, a Brotli one and a corrupt gzip
+    among good pages: each bad record fails on its own, the pages after it are still read."""
+    import zlib
+
+    from cleaner.io import ReadOptions
+
+    page = HTML_PAGES[0].read_bytes()
+
+    def encoded(body: bytes, encoding: str) -> bytes:
+        return (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = b"".join(packer.compress(b"<p>" + b"a" * (1 << 20)) for _ in range(64)) + packer.flush()
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw_deflate = raw.compress(page) + raw.flush()
+    responses = [http_response(page), encoded(bomb, "gzip"), http_response(b"<p>" + b"a" * (2 << 20)),
+                 encoded(raw_deflate, "deflate"), encoded(b"\x1b\x00", "br"), encoded(b"\x1f\x8b\x08\x00garbage", "gzip"),
+                 http_response(page)]
+    write_warc(tmp_path / "mixed.warc.gz", [("response", f"https://example.org/{n}", body, {"Content-Type": "application/http; msgtype=response"})
+                                             for n, body in enumerate(responses)])
+    items = list(documents(tmp_path / "mixed.warc.gz", ReadOptions(max_bytes=1 << 20)))
+    assert [item.text == page.decode() for item in items] == [True, False, False, True, False, False, True]
+    assert "larger than --max-bytes" in items[1].error and "larger than --max-bytes" in items[2].error
+    assert items[4].error == "record 5: content encoding 'br' is not read: only gzip and deflate are"
+    assert items[5].error.startswith("record 6: bad gzip data in the response")

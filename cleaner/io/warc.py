@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import codecs
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..decode import DecodeError, decode_bytes
 from ..errors import CleanerError
 from ..output import AtomicFile
-from ..textsafe import has_surrogates
+from ..textsafe import has_surrogates, json_safe
 from .base import Item, ReadOptions
 from .streams import TooLarge, opened
 
@@ -31,7 +32,10 @@ def _archive(stream, record_type: str):
     # such a file quietly), read as every other input is.
     return ArchiveIterator(
         stream, record_types=getattr(WarcRecordType, record_type), parse_http=record_type == "response",
-        auto_decode="all", fsspec_args=False,
+        # Transfer encodings only: a record whose content encoding FastWARC decoded but which was read only
+        # in part (over --max-bytes) left the iterator out of step, and the next record failed the file
+        # ("Invalid WARC header"). Content encodings are decoded here, bounded (_decoded).
+        auto_decode="transfer", fsspec_args=False,
     )
 
 
@@ -56,7 +60,7 @@ def warc_records(path: Path, options: ReadOptions) -> Iterator[Item]:
             item = _item(number, record)
             item.html = True
             try:
-                item.text = _page(_body(record, options.max_bytes), record.http_charset)
+                item.text = _page(_decoded(record, options.max_bytes), record.http_charset)
             except DecodeError as exc:
                 item.error = f"record {number}: {exc}"
             yield item
@@ -84,6 +88,55 @@ def _body(record, max_bytes: int, exact: bool = False) -> bytes:
     if exact and len(data) < record.content_length:
         raise DecodeError(f"the record is cut short ({len(data):,} of {record.content_length:,} bytes)")
     return data
+
+
+# zlib's window bits: gzip or zlib framing, told apart by the header; raw deflate.
+_FRAMED, _RAW = 47, -15
+
+
+def _decoded(record, max_bytes: int) -> bytes:
+    """An HTTP response's payload with its content encoding (gzip, deflate) undone, decompressed a piece at
+    a time up to `max_bytes` (TooLarge past it): a small gzip may hold gigabytes."""
+    encoding = (record.http_headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding in ("identity", ""):
+        return _body(record, max_bytes)
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise DecodeError(f"content encoding {json_safe(encoding)!r} is not read: only gzip and deflate are")
+    limit = max_bytes + 1 if max_bytes else -1
+    unpack = zlib.decompressobj(_FRAMED)
+    out = bytearray()
+    try:
+        while piece := record.reader.read(1 << 20):
+            out += unpack.decompress(piece, max(limit - len(out), 0)) if limit > 0 else unpack.decompress(piece)
+            if limit > 0 and len(out) >= limit:
+                raise TooLarge(max_bytes, "the record")
+            if unpack.eof:
+                break
+    except zlib.error as exc:
+        if encoding != "deflate" or out:
+            raise DecodeError(f"bad {encoding} data in the response: {exc}") from None
+        return _raw_deflate(record, bytes(piece), max_bytes)
+    if not out and not unpack.eof:
+        raise DecodeError(f"bad {encoding} data in the response: cut short, nothing decoded")
+    # Cut short after some text (Common Crawl truncates payloads over 1 MiB): what was decoded is the page.
+    return bytes(out)
+
+
+def _raw_deflate(record, first: bytes, max_bytes: int) -> bytes:
+    """"deflate" as some servers send it: raw, without zlib's framing."""
+    limit = max_bytes + 1 if max_bytes else -1
+    unpack = zlib.decompressobj(_RAW)
+    out = bytearray()
+    piece = first
+    try:
+        while piece:
+            out += unpack.decompress(piece, max(limit - len(out), 0)) if limit > 0 else unpack.decompress(piece)
+            if limit > 0 and len(out) >= limit:
+                raise TooLarge(max_bytes, "the record")
+            piece = record.reader.read(1 << 20)
+    except zlib.error as exc:
+        raise DecodeError(f"bad deflate data in the response: {exc}") from None
+    return bytes(out)
 
 
 def _page(data: bytes, charset: str | None) -> str:
