@@ -90,8 +90,10 @@ def _body(record, max_bytes: int, exact: bool = False) -> bytes:
     return data
 
 
-# zlib's window bits: gzip or zlib framing, told apart by the header; raw deflate.
+# zlib's window bits: gzip or zlib framing, told apart by the header; raw deflate. Compressed bytes read
+# at a time.
 _FRAMED, _RAW = 47, -15
+_PIECE = 1 << 20
 
 
 def _decoded(record, max_bytes: int) -> bytes:
@@ -102,40 +104,26 @@ def _decoded(record, max_bytes: int) -> bytes:
         return _body(record, max_bytes)
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise DecodeError(f"content encoding {json_safe(encoding)!r} is not read: only gzip and deflate are")
-    limit = max_bytes + 1 if max_bytes else -1
+    room = max_bytes + 1 if max_bytes else 0  # 0: zlib's "no limit"
+    piece = record.reader.read(_PIECE)
     unpack = zlib.decompressobj(_FRAMED)
-    out = bytearray()
     try:
-        while piece := record.reader.read(1 << 20):
-            out += unpack.decompress(piece, max(limit - len(out), 0)) if limit > 0 else unpack.decompress(piece)
-            if limit > 0 and len(out) >= limit:
-                raise TooLarge(max_bytes, "the record")
-            if unpack.eof:
-                break
+        try:
+            out = bytearray(unpack.decompress(piece, room))
+        except zlib.error:
+            if encoding != "deflate":
+                raise
+            unpack = zlib.decompressobj(_RAW)  # "deflate" as some servers send it: without zlib's framing
+            out = bytearray(unpack.decompress(piece, room))
+        while not unpack.eof and (not max_bytes or len(out) <= max_bytes) and (piece := record.reader.read(_PIECE)):
+            out += unpack.decompress(piece, room - len(out) if max_bytes else 0)
     except zlib.error as exc:
-        if encoding != "deflate" or out:
-            raise DecodeError(f"bad {encoding} data in the response: {exc}") from None
-        return _raw_deflate(record, bytes(piece), max_bytes)
+        raise DecodeError(f"bad {encoding} data in the response: {exc}") from None
+    if max_bytes and len(out) > max_bytes:
+        raise TooLarge(max_bytes, "the record")
     if not out and not unpack.eof:
         raise DecodeError(f"bad {encoding} data in the response: cut short, nothing decoded")
     # Cut short after some text (Common Crawl truncates payloads over 1 MiB): what was decoded is the page.
-    return bytes(out)
-
-
-def _raw_deflate(record, first: bytes, max_bytes: int) -> bytes:
-    """"deflate" as some servers send it: raw, without zlib's framing."""
-    limit = max_bytes + 1 if max_bytes else -1
-    unpack = zlib.decompressobj(_RAW)
-    out = bytearray()
-    piece = first
-    try:
-        while piece:
-            out += unpack.decompress(piece, max(limit - len(out), 0)) if limit > 0 else unpack.decompress(piece)
-            if limit > 0 and len(out) >= limit:
-                raise TooLarge(max_bytes, "the record")
-            piece = record.reader.read(1 << 20)
-    except zlib.error as exc:
-        raise DecodeError(f"bad deflate data in the response: {exc}") from None
     return bytes(out)
 
 
