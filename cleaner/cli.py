@@ -21,7 +21,7 @@ from .examples import check_ruleset
 from .guardrail import DEFAULT_MIN_SHARE, DEFAULT_MIN_WORDS, Guardrail
 from .html import clean_html, page_text
 from .outdir import OutputFolder, overlaps
-from .io import SUPPORTED, TooLarge, looks_like_html, looks_like_jsonl
+from .io import SUPPORTED, TooLarge, format_of, looks_like_html, looks_like_jsonl
 from .report import ReportRecord, ReportWriter, Summary, record_for, stale_journals
 from .textsafe import path_text, visible
 from .ruleset import load_rules
@@ -121,6 +121,9 @@ def clean_command(
     for path in paths:
         if not path.exists():
             fail(f"{path_text(path)}: no such file or folder")
+        fmt = format_of(path) if path.is_file() else None
+        if fmt is not None and fmt.missing():  # a folder's files say so in their records instead
+            fail(f"{path_text(path)}: {fmt.missing()}")
     overlap = overlaps(out, paths)
     if overlap is not None:
         fail(f"--out {path_text(out)} overlaps the input {path_text(overlap)}: outputs could overwrite inputs; choose a folder outside the inputs")

@@ -298,3 +298,16 @@ def test_a_warc_record_over_the_cap_or_badly_encoded_fails_alone(tmp_path):
     assert "larger than --max-bytes" in items[1].error and "larger than --max-bytes" in items[2].error
     assert items[4].error == "record 5: content encoding 'br' is not read: only gzip and deflate are"
     assert items[5].error.startswith("record 6: bad gzip data in the response")
+
+
+def test_a_file_whose_library_is_missing_is_an_error_before_work(tmp_path, monkeypatch):
+    import importlib.util
+
+    wet = tmp_path / "a.warc.wet.gz"
+    write_warc(wet, [("conversion", "https://example.org/a", TEXT_PAGES[0].read_bytes(), {})])
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fastwarc" else real(name, *a))
+    result = CliRunner().invoke(app, ["clean", str(wet), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "a.warc.wet.gz: WET and WARC files need FastWARC: pip install 'cleaner[warc]'" in result.output
+    assert not (tmp_path / "out").exists()  # nothing started

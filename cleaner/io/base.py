@@ -1,6 +1,7 @@
 """What every format's reader yields and every sink takes: one document of an input, as an Item."""
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,14 @@ class Format:
     sink: Callable[[Path, Path, Path | None, ReadOptions], Sink] | None = None  # source, output, temp dir
     output_suffix: str | None = None  # added to the name (less .gz); None: the name is kept
     output_stem: bool = False  # the output is STEM + output_suffix (page.html -> page.txt)
-    extra: str | None = None  # the pip extra its library comes with
+    library: str | None = None  # the module of the library it needs (from a pip extra)...
+    needs: str | None = None  # ...and what to say when it is not installed
+
+    def missing(self) -> str | None:
+        """What to install when this format's library is not installed; None when it is (or needs none)."""
+        if self.library is None or importlib.util.find_spec(self.library) is not None:
+            return None
+        return self.needs
 
 
 def is_gzipped(path) -> bool:

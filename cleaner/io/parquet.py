@@ -22,6 +22,7 @@ from .streams import TooLarge
 # Rows per batch read and written, at most, and the text a batch should hold at most: a row group of long
 # texts is read in batches of fewer rows, so that a batch stays a few MB whatever the texts' length.
 BATCH_ROWS = 1024
+NEEDS = "Parquet files need pyarrow: pip install 'cleaner[parquet]'"
 BATCH_BYTES = 32 * 1024 * 1024
 
 
@@ -35,7 +36,7 @@ def _pyarrow():
         import pyarrow
         import pyarrow.parquet
     except ImportError:
-        raise CleanerError("Parquet files need pyarrow: pip install 'cleaner[parquet]'") from None
+        raise CleanerError(NEEDS) from None
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         # mimalloc, pyarrow's default, kept freed pages: a shard of row groups read one after the other
         # held twice jemalloc's resident memory (bench/formats.py).

@@ -15,9 +15,12 @@ FORMATS = (
     Format("jsonl", (".jsonl",), records=jsonl.records, sink=jsonl.Sink),
     # Common Crawl's names: NAME.warc.wet.gz (text) and NAME.warc.gz (pages); the output is JSONL, and
     # keeps the input's name so that a WET file and its WARC file in one folder do not write the same one.
-    Format("wet", (".warc.wet", ".wet"), records=warc.wet_records, sink=warc.Sink, output_suffix=".jsonl", extra="warc"),
-    Format("warc", (".warc",), html=True, records=warc.warc_records, sink=warc.Sink, output_suffix=".jsonl", extra="warc"),
-    Format("parquet", (".parquet",), gzip=False, records=parquet.records, sink=parquet.Sink, extra="parquet"),
+    Format("wet", (".warc.wet", ".wet"), records=warc.wet_records, sink=warc.Sink, output_suffix=".jsonl",
+           library="fastwarc", needs=warc.NEEDS),
+    Format("warc", (".warc",), html=True, records=warc.warc_records, sink=warc.Sink, output_suffix=".jsonl",
+           library="fastwarc", needs=warc.NEEDS),
+    Format("parquet", (".parquet",), gzip=False, records=parquet.records, sink=parquet.Sink,
+           library="pyarrow", needs=parquet.NEEDS),
 )
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 # Longest first, so that .warc.wet is tried before .wet and .warc.

@@ -21,13 +21,14 @@ from .base import Item, ReadOptions
 from .streams import TooLarge, opened
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+NEEDS = "WET and WARC files need FastWARC: pip install 'cleaner[warc]'"
 
 
 def _archive(stream, record_type: str):
     try:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
     except ImportError:
-        raise CleanerError("WET and WARC files need FastWARC: pip install 'cleaner[warc]'") from None
+        raise CleanerError(NEEDS) from None
     # Our own stream, so that a truncated or corrupt gzip member is an error (FastWARC's own reader ends
     # such a file quietly), read as every other input is.
     return ArchiveIterator(
