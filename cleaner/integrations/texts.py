@@ -12,6 +12,9 @@ from ..model import Result
 from ..ruleset import RuleSet, load_rules
 
 
+_RULESETS: dict = {}
+
+
 @dataclass(frozen=True)
 class TextCleaner:
     """Rule files and options, small enough to pickle to a pipeline's workers; the rules are compiled in
@@ -29,7 +32,12 @@ class TextCleaner:
         return cls(rules, default_rules, tuple(disable), guardrail or Guardrail())
 
     def ruleset(self) -> RuleSet:
-        return load_rules(self.rules, defaults=self.default_rules, disable=self.disable)
+        # Kept per process, keyed by these options: load_rules reads every rule file to know whether its
+        # cached RuleSet still holds, which is too much to do once per document.
+        rules = _RULESETS.get(self)
+        if rules is None:
+            rules = _RULESETS[self] = load_rules(self.rules, defaults=self.default_rules, disable=self.disable)
+        return rules
 
     def clean(self, text: str, url: str | None = None) -> Result:
         return clean(text, rules=self.ruleset(), site=site_of_url(url), guardrail=self.guardrail)

@@ -3,10 +3,11 @@ and how a format of many records writes its output. `clean`, `learn`, `explain`,
 read through it."""
 from .base import DEFAULT_MAX_BYTES, Format, Item, ReadOptions, Sink, is_gzipped
 from .documents import documents, looks_like_html, looks_like_jsonl
-from .registry import BY_NAME, FORMATS, SUPPORTED, format_of, input_format, output_name
+from .registry import FORMATS, SUPPORTED, format_of, input_format, output_name
 from .streams import TooLarge, opened, read_document
 
 __all__ = [
-    "BY_NAME", "DEFAULT_MAX_BYTES", "FORMATS", "SUPPORTED", "Format", "Item", "ReadOptions", "Sink", "TooLarge",
-    "documents", "format_of", "input_format", "is_gzipped", "looks_like_html", "looks_like_jsonl", "opened", "output_name", "read_document",
+    "DEFAULT_MAX_BYTES", "FORMATS", "SUPPORTED", "Format", "Item", "ReadOptions", "Sink", "TooLarge", "documents",
+    "format_of", "input_format", "is_gzipped", "looks_like_html", "looks_like_jsonl", "opened", "output_name",
+    "read_document",
 ]

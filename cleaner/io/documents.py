@@ -39,7 +39,7 @@ def looks_like_jsonl(head: bytes) -> bool:
 
 def documents(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
     """The file's documents: one for a text or HTML file (id None, the page's HTML when `html`), one per
-    record for the others, failed and skipped records included. Raises DecodeError, CleanerError or
+    record for the others, failed records included. Raises DecodeError, CleanerError or
     OSError for a file that cannot be read at all."""
     fmt = format_of(path)
     if fmt is None:

@@ -22,7 +22,6 @@ FORMATS = (
     Format("parquet", (".parquet",), gzip=False, records=parquet.records, sink=parquet.Sink,
            library="pyarrow", needs=parquet.NEEDS),
 )
-BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 # Longest first, so that .warc.wet is tried before .wet and .warc.
 _ENDINGS = sorted(((suffix, fmt) for fmt in FORMATS for suffix in fmt.suffixes), key=lambda pair: -len(pair[0]))
 SUPPORTED = "text, Markdown, HTML, JSONL (each gzipped or not), WET, WARC, Parquet"
