@@ -88,14 +88,17 @@ def test_a_wet_file_comes_out_as_its_texts_do_from_txt_files(tmp_path):
     expected = cleaned_as_files(tmp_path, TEXT_PAGES)
     (tmp_path / "in").mkdir()
     wet = tmp_path / "in" / "CC-MAIN-test-00000.warc.wet.gz"
-    ids = write_warc(wet, [("conversion", url_of(page), page.read_bytes(), {"Content-Type": "text/plain"})
-                           for page in TEXT_PAGES])
+    ids = write_warc(wet, [("conversion", url_of(page), page.read_bytes(),
+                            {"Content-Type": "text/plain", "WARC-Identified-Content-Language": "eng"} if n % 2 else {})
+                           for n, page in enumerate(TEXT_PAGES)])
     code, output = run_clean(wet, "--out", tmp_path / "out")
     assert code == 0, output
     rows = [json.loads(line) for line in (tmp_path / "out" / "CC-MAIN-test-00000.warc.wet.jsonl").open(encoding="utf-8")]
     assert [row["id"] for row in rows] == ids
     assert [row["url"] for row in rows] == [url_of(page) for page in TEXT_PAGES]
     assert {row["date"] for row in rows} == {"2025-03-01T10:00:00Z"}
+    assert [row.get("language") for row in rows] == ["eng" if n % 2 else None for n in range(len(rows))]
+    assert list(rows[1]) == ["id", "url", "date", "language", "text"]
     for page, row in zip(TEXT_PAGES, rows):
         assert row["text"].encode("utf-8") == expected[page.name], page.name
     report = report_of(tmp_path / "out")

@@ -1,7 +1,8 @@
 """Common Crawl's files, read with FastWARC a record at a time: WET (conversion records, the text a naive
 scraper keeps) and WARC (HTTP responses: the HTML page, extracted and then cleaned).
 
-The output is JSONL, a record per document cleaned, with its WARC-Record-ID as `id`, its url and date.
+The output is JSONL, a record per document cleaned, with its WARC-Record-ID as `id`, its url and date,
+and the languages Common Crawl identified when the record names them.
 Records that are no documents are passed over, as a folder's other files are: in a WARC file, requests,
 metadata, and responses that are not HTML pages served whole (PDFs, images, redirects, errors).
 """
@@ -77,6 +78,9 @@ def _is_page(record) -> bool:
 def _item(number: int, record) -> Item:
     headers = record.headers
     carry = {"id": record.record_id, "url": headers.get("WARC-Target-URI"), "date": headers.get("WARC-Date")}
+    language = headers.get("WARC-Identified-Content-Language")  # Common Crawl's WET files have it: eng,fra
+    if language:
+        carry["language"] = language
     return Item(number, record.record_id, url=carry["url"], carry=carry)
 
 
@@ -140,7 +144,7 @@ def _page(data: bytes, charset: str | None) -> str:
 
 
 class Sink:
-    """JSONL: {"id", "url", "date", TEXT_FIELD} per document cleaned, in the file's order."""
+    """JSONL: {"id", "url", "date", ["language",] TEXT_FIELD} per document cleaned, in the file's order."""
 
     def __init__(self, source: Path, output: Path, temp_dir: Path | None, options: ReadOptions):
         self.field = options.text_field
