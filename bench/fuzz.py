@@ -21,6 +21,9 @@ Targets and what each checks on every input:
             random encodings: decoding gives writable text or DecodeError, cleaning raises nothing.
 - jsonl:    JSONL files of records with lone surrogate escapes, invalid escapes, random bytes: a record
             each with a known status, never an internal error; one output line per record, in UTF-8.
+- warc:     WET and WARC files of a few records (responses of random status, type and content encoding,
+            gzip bombs and bogus encodings among them), whole, cut short or with bytes flipped: a record
+            each with a known status, never an internal error.
 - aliases:  rule files with YAML anchors and alias nests of random depth and width under random keys:
             loaded, or one RuleError of a few hundred characters, within a second.
 - gzip:     gzip members unpacking to random sizes against a random --max-bytes: TooLarge exactly when
@@ -267,6 +270,63 @@ def target_jsonl(data: bytes) -> None:
 
 
 @st.composite
+def warc_files(draw) -> tuple[bytes, str]:
+    """A WET or WARC file of a few records (HTTP responses with random status, type and content encoding,
+    among them gzip bombs and encodings that are no such thing), then cut short or with bytes flipped."""
+    import zlib
+
+    from test_formats import write_warc
+
+    suffix = draw(st.sampled_from([".warc.gz", ".warc", ".warc.wet.gz", ".warc.wet"]))
+    records = []
+    for number in range(draw(st.integers(1, 4))):
+        body = draw(st.sampled_from(PROSE)).encode() * draw(st.integers(1, 50))
+        if "wet" in suffix:
+            records.append(("conversion", f"https://example.org/{number}", body, {}))
+            continue
+        encoding = draw(st.sampled_from(["", "gzip", "deflate", "br", "gzip-garbage", "bomb"]))
+        if encoding == "gzip":
+            body = gzip.compress(body)
+        elif encoding == "deflate":
+            body = zlib.compress(body)
+        elif encoding == "gzip-garbage":
+            encoding, body = "gzip", b"\x1f\x8b" + draw(st.binary(max_size=40))
+        elif encoding == "bomb":
+            encoding, body = "gzip", gzip.compress(b"a" * (4 << 20))
+        headers = f"HTTP/1.1 {draw(st.sampled_from(['200 OK', '404 Not Found', '301 Moved']))}\r\n" \
+                  f"Content-Type: {draw(st.sampled_from(['text/html', 'application/pdf', 'text/html; charset=latin-1']))}\r\n"
+        if encoding:
+            headers += f"Content-Encoding: {encoding}\r\n"
+        records.append(("response", f"https://example.org/{number}", headers.encode() + b"\r\n" + body,
+                        {"Content-Type": "application/http; msgtype=response"}))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"a{suffix}"
+        write_warc(path, records)
+        data = bytearray(path.read_bytes())
+    # Places as fractions of the file: its length varies between draws (record ids are random UUIDs,
+    # which compress to different sizes), and hypothesis wants the same draws to mean the same data.
+    damage = draw(st.sampled_from(["none", "cut", "flip"]))
+    if damage == "cut":
+        data = data[: int(draw(st.floats(0, 1)) * len(data))]
+    elif damage == "flip":
+        for _ in range(draw(st.integers(1, 4))):
+            data[int(draw(st.floats(0, 1)) * (len(data) - 1))] ^= draw(st.integers(1, 255))
+    return bytes(data), suffix
+
+
+def target_warc(file: tuple[bytes, str]) -> None:
+    data, suffix = file
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"crawl{suffix}"
+        source.write_bytes(data)
+        options = Options(timeout=0, max_bytes=1 << 20)
+        records = process(Task(source, Path(folder) / "out" / "crawl.jsonl"), default_rules(), options)
+        for record in records:
+            assert record["status"] in STATUSES, record["status"]
+            assert not str(record.get("error", "")).startswith("internal error"), record["error"]
+
+
+@st.composite
 def alias_rule_files(draw) -> str:
     depth, width = draw(st.integers(0, 12)), draw(st.integers(1, 12))
     key = draw(st.sampled_from(["max_chars", "zone", "pattern", "description", "examples", "languages", "sites"]))
@@ -341,6 +401,7 @@ TARGETS = {
     "names": (target_names, dict(names=st.lists(file_names(), min_size=1, max_size=5))),
     "charsets": (target_charsets, dict(data=declared_pages())),
     "jsonl": (target_jsonl, dict(data=jsonl_files())),
+    "warc": (target_warc, dict(file=warc_files())),
     "aliases": (target_aliases, dict(text=alias_rule_files())),
     "gzip": (target_gzip, dict(member=gzip_members())),
     "matcher": (target_matcher, dict(pattern=patterns(), lines=st.lists(st.text(alphabet=CHARS, max_size=14), min_size=1,

@@ -314,3 +314,12 @@ def test_a_file_whose_library_is_missing_is_an_error_before_work(tmp_path, monke
     assert result.exit_code == 2
     assert "a.warc.wet.gz: WET and WARC files need FastWARC: pip install 'cleaner[warc]'" in result.output
     assert not (tmp_path / "out").exists()  # nothing started
+
+
+@pytest.mark.parametrize("label", ["l", "no-such-charset", "base64", "rot13"])
+def test_a_warc_charset_python_cannot_decode_with_leaves_the_page_to_decide(tmp_path, label):
+    page = "<html><body><p>Über die Brücke gingen täglich viele Menschen.</p></body></html>".encode("cp1252")
+    write_warc(tmp_path / "c.warc", [("response", "https://example.de/a", http_response(page, f"text/html; charset={label}"),
+                                      {"Content-Type": "application/http; msgtype=response"})])
+    (item,) = documents(tmp_path / "c.warc")
+    assert item.error is None and "Über die Brücke" in item.text  # read as an .html file of the same bytes

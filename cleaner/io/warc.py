@@ -9,6 +9,7 @@ metadata, and responses that are not HTML pages served whole (PDFs, images, redi
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import zlib
 from collections.abc import Iterator
@@ -135,11 +136,16 @@ def _decoded(record, max_bytes: int) -> bytes:
 def _page(data: bytes, charset: str | None) -> str:
     """The page's text: as an .html file is read, except that the server's charset decides when the bytes
     are not UTF-8 (browsers do the same)."""
-    if charset and codecs.lookup(charset).name != "utf-8":
+    try:
+        known = codecs.lookup(charset).name if charset else None
+    except LookupError:  # a label Python does not know (or a damaged one): the page decides, as for a file
+        known = None
+    if known and known != "utf-8":
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode(charset, errors="replace")
+            with contextlib.suppress(LookupError):  # a codec that is no text encoding (base64, rot13)
+                return data.decode(known, errors="replace")
     return decode_bytes(data, is_html=True)
 
 
