@@ -431,7 +431,7 @@ def _clean_records(task: Task, fmt: Format, rules: RuleSet, options: Options) ->
                     with time_limit(options.timeout):
                         result, text = _clean_item(item, task.site, rules, options)
                 except DocumentTimeout:
-                    item.error = f"{_place(fmt, item)}: timed out after {options.timeout:g} s"
+                    item.error = f"{item.place}: timed out after {options.timeout:g} s"
             if item.error is not None:
                 if sink is not None:
                     sink.write_through(item)
@@ -484,10 +484,6 @@ def _clean_item(item: Item, site: str | None, rules: RuleSet, options: Options):
     if item.html:
         return clean_html_with_text(item.text, rules=rules, site=site, guardrail=options.guardrail)
     return clean(item.text, rules=rules, site=site, guardrail=options.guardrail), item.text
-
-
-def _place(fmt: Format, item: Item) -> str:
-    return f"{'line' if fmt.name == 'jsonl' else 'record'} {item.number}"
 
 
 def _item_record(task: Task, item: Item, status: str, result=None, rules=None, error: str | None = None) -> dict:

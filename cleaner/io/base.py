@@ -25,6 +25,12 @@ class Item:
     url: str | None = None
     error: str | None = None
     carry: Any = None
+    unit: str = "record"  # what the format calls a record in messages: line (JSONL), row (Parquet)
+
+    @property
+    def place(self) -> str:
+        """Where the record is, for its messages: "line 3", "row 12", "record 5"."""
+        return f"{self.unit} {self.number}"
 
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024

@@ -41,7 +41,8 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
         for number, (raw, whole) in enumerate(read_lines(stream, options.max_bytes), start=1):
             if not whole:
                 rest = rest_of_line(stream)
-                yield Item(number, number, error=str(TooLarge(options.max_bytes, "the record")), carry=Line(raw, rest=rest))
+                yield Item(number, number, error=str(TooLarge(options.max_bytes, "the record")), carry=Line(raw, rest=rest),
+                           unit="line")
                 for _ in rest:  # what the sink did not take is read past
                     pass
                 continue
@@ -63,12 +64,13 @@ def _item(number: int, body: bytes, options: ReadOptions) -> Item:
         if has_surrogates(value):
             raise ValueError(f"field {options.text_field!r} holds a lone surrogate escape (\\ud800-\\udfff), not text")
     except (ValueError, DecodeError) as exc:
-        return Item(number, number, error=f"line {number}: {json_safe(str(exc)) or type(exc).__name__}", carry=Line(body))
+        return Item(number, number, error=f"line {number}: {json_safe(str(exc)) or type(exc).__name__}", carry=Line(body),
+                    unit="line")
     record_id = obj.get(options.id_field, number)
     if isinstance(record_id, str):
         record_id = json_safe(record_id)
     url = obj.get("url")
-    return Item(number, record_id, value, url=url if isinstance(url, str) else None, carry=Line(body, obj))
+    return Item(number, record_id, value, url=url if isinstance(url, str) else None, carry=Line(body, obj), unit="line")
 
 
 class Sink:

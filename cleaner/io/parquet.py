@@ -67,13 +67,13 @@ def records(path: Path, options: ReadOptions) -> Iterator[Item]:
             number += 1
             record_id = ids[index] if ids is not None and isinstance(ids[index], (str, int)) else number
             item = Item(number, json_safe(record_id) if isinstance(record_id, str) else record_id,
-                        carry=Row(batch, index, value))
+                        carry=Row(batch, index, value), unit="row")
             url = urls[index] if urls is not None else None
             item.url = url if isinstance(url, str) else None
             if not isinstance(value, str):
-                item.error = f"row {number}: no string in column {options.text_field!r}"
+                item.error = f"{item.place}: no string in column {options.text_field!r}"
             elif options.max_bytes and len(value) > options.max_bytes:  # characters: at least as many bytes
-                item.error = f"row {number}: {TooLarge(options.max_bytes, 'the record')}"
+                item.error = f"{item.place}: {TooLarge(options.max_bytes, 'the record')}"
             else:
                 item.text = value
             yield item

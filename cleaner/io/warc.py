@@ -49,7 +49,7 @@ def wet_records(path: Path, options: ReadOptions) -> Iterator[Item]:
             try:
                 item.text = decode_bytes(_body(record, options.max_bytes, exact=True))
             except DecodeError as exc:
-                item.error = f"record {number}: {exc}"
+                item.error = f"{item.place}: {exc}"
             yield item
 
 
@@ -65,7 +65,7 @@ def warc_records(path: Path, options: ReadOptions) -> Iterator[Item]:
             try:
                 item.text = _page(_decoded(record, options.max_bytes), record.http_charset)
             except DecodeError as exc:
-                item.error = f"record {number}: {exc}"
+                item.error = f"{item.place}: {exc}"
             yield item
 
 
