@@ -81,10 +81,7 @@ class Sink:
     def write(self, item: Item, text: str) -> None:
         obj = item.carry.obj
         obj[self.field] = text
-        line = json.dumps(obj, ensure_ascii=False)
-        if has_surrogates(line):  # another field holds an escaped lone surrogate: keep it escaped
-            line = json.dumps(obj)
-        self.file.write(line.encode("utf-8") + b"\n")
+        self.file.write(json_line(obj))
 
     def write_through(self, item: Item) -> None:
         line: Line = item.carry
@@ -102,6 +99,15 @@ class Sink:
 
     def close(self) -> None:
         self.file.close()
+
+
+def json_line(obj: dict) -> bytes:
+    """A JSONL output line in UTF-8, other scripts as they are; a lone surrogate (from an escape in the
+    input) stays escaped, since UTF-8 cannot hold it."""
+    line = json.dumps(obj, ensure_ascii=False)
+    if has_surrogates(line):
+        line = json.dumps(obj)
+    return line.encode("utf-8") + b"\n"
 
 
 def as_utf8(line: bytes) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ from pathlib import Path
 from ..decode import DecodeError, decode_bytes
 from ..errors import CleanerError
 from ..output import AtomicFile
-from ..textsafe import has_surrogates, json_safe
+from ..textsafe import json_safe
 from .base import Item, ReadOptions
+from .jsonl import json_line
 from .streams import TooLarge, opened
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -157,11 +157,7 @@ class Sink:
         self.file = AtomicFile(output, temp_dir)
 
     def write(self, item: Item, text: str) -> None:
-        obj = {**item.carry, self.field: text}
-        line = json.dumps(obj, ensure_ascii=False)
-        if has_surrogates(line):
-            line = json.dumps(obj)
-        self.file.write(line.encode("utf-8") + b"\n")
+        self.file.write(json_line({**item.carry, self.field: text}))
 
     def write_through(self, item: Item) -> None:
         """A record that could not be cleaned is in the report, not in the output."""
