@@ -12,8 +12,8 @@ from .io import format_of
 def count_documents(items: Iterable, budget: float = 1.0) -> int | None:
     """How many records a run over `items` (batch.plan's tasks and records) will report, by walking
     them first; None when that takes over `budget` seconds (a tree of millions of files: the bar then
-    counts up without a total) or when a file of many records (JSONL, WET, WARC, Parquet) is among them (its records are counted only as
-    they are read)."""
+    counts up without a total) or when a file of many records (JSONL, WET, WARC, Parquet) is among them
+    (its records are counted only as they are read)."""
     deadline = time.monotonic() + budget
     count = 0
     for item in items:
