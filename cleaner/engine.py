@@ -8,8 +8,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from .document import Document, blank
+from .document import Document
 from .matching import attach, matcher_for, silent_rules
+from .native import engine as _engine, native_text
 from .guardrail import Guardrail
 from .kinds import Rule
 from .model import Removal, Result, Span
@@ -32,11 +33,22 @@ def clean(
     `guardrail` decides when so much went that the document is `guarded` (see guardrail.py)."""
     rules = rules if rules is not None else default_rules()
     guardrail = guardrail if guardrail is not None else _DEFAULT_GUARDRAIL
+    safe = native_text(text)
+    result, rendered = _clean(safe, rules, site, guardrail)
+    if safe is not text:
+        result = _with_surrogates(result, rendered, text)
+    return result
+
+
+def _clean(text: str, rules: RuleSet, site: str | None, guardrail: Guardrail):
+    """clean() on a text without lone surrogates; the Rendered its output came from, or None when the
+    output is the text as it came."""
     line_cache: dict = {}
     doc = Document(text, line_cache)
     active = rules.for_site(site)
     removals = _removals(doc, active)
-    output, segments = _render(doc, removals)
+    rendered = _render(doc, removals)
+    output = rendered.text
     seen, last = text, doc
     if not removals and _same_lines(doc, output):
         seen = output  # only line breaks changed (\r\n, final blank lines): a pass would find nothing again
@@ -47,21 +59,36 @@ def clean(
         more = _removals(last, active, earlier)
         if not more:
             break
-        removals = sorted(removals + _map_back(doc, more, segments, removals), key=lambda r: r.start)
+        removals = sorted(removals + _map_back(doc, more, rendered, removals), key=lambda r: r.start)
         seen = output
-        output, segments = _render(doc, removals)
+        rendered = _render(doc, removals)
+        output = rendered.text
     guard = guardrail.verdict(text, output, removals)
     if guard is None:
         status = "cleaned" if removals else "unchanged"
         if not removals:
             # Nothing was removed, so nothing is rewritten: the text comes back as it came, its line
             # endings, trailing spaces and final newline (or none) too.
-            output = text
+            output, rendered = text, None
     else:
         status = "guarded"
         if guardrail.mode == "keep":
-            output, removals, guard = text, [], f"kept whole: {guard}"
-    return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard)
+            output, removals, guard, rendered = text, [], f"kept whole: {guard}", None
+    return Result(text=output, removals=removals, chars_in=len(text), status=status, guard=guard), rendered
+
+
+def _with_surrogates(result: Result, rendered, text: str) -> Result:
+    """`result`, found on `text` with its lone surrogates made U+FFFD (see native_text), with the
+    surrogates back in its output and removals: every offset is the same in both texts."""
+    removals = [replace(removal, text=text[removal.start:removal.end]) for removal in result.removals]
+    if rendered is None:
+        return replace(result, text=text, removals=removals)
+    parts, at = [], 0
+    for out_at, in_at, length in rendered.segments:
+        parts += [result.text[at:out_at], text[in_at:in_at + length]]  # the line breaks between, then a piece
+        at = out_at + length
+    parts.append(result.text[at:])
+    return replace(result, text="".join(parts), removals=removals)
 
 
 def _same_lines(doc: Document, output: str) -> bool:
@@ -86,45 +113,13 @@ def _removals(doc: Document, rules: list[Rule], previous: Document | None = None
     return _resolve(doc, found, protected)
 
 
-def _map_back(doc: Document, more: list[Removal], segments, removals: list[Removal]) -> list[Removal]:
+def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Removal]) -> list[Removal]:
     """Removals found in an output, moved to offsets in the input `doc`, minus what is already removed
     there (so every input character stays in at most one removal)."""
-    out_starts = [segment[0] for segment in segments]
-    taken = _Ranges((r.start, r.end) for r in removals)
-    line_starts = [line.start for line in doc.lines]
-    mapped = []
-    for removal in more:
-        start, end = _to_input(segments, out_starts, removal.start, removal.end)
-        for piece_start, piece_end in taken.cut(start, end):
-            piece_start, piece_end = _trim_whitespace(doc.text, piece_start, piece_end)
-            if piece_start < piece_end:
-                mapped.append(
-                    replace(
-                        removal,
-                        start=piece_start,
-                        end=piece_end,
-                        line=bisect_right(line_starts, piece_start),
-                        text=doc.text[piece_start:piece_end],
-                    )
-                )
-    return mapped
-
-
-def _to_input(segments, out_starts: list[int], start: int, end: int) -> tuple[int, int]:
-    """Output offsets [start, end) as input offsets: from the first kept character at or after
-    `start` to just past the last kept character before `end` (output line breaks map to nothing)."""
-    first = max(bisect_right(out_starts, start) - 1, 0)
-    out_at, in_at, length = segments[first]
-    if start >= out_at + length:  # on a line break: the next segment's first character
-        if first + 1 >= len(segments):
-            return 0, 0
-        out_at, in_at, length = segments[first + 1]
-    in_start = in_at + max(start - out_at, 0)
-    last = bisect_right(out_starts, end - 1) - 1
-    if last < 0:
-        return 0, 0
-    out_at, in_at, length = segments[last]
-    return in_start, in_at + min(end - out_at, length)
+    pieces = rendered.map_back(doc.text, [(r.start, r.end) for r in more],
+                               [(r.start, r.end) for r in removals])
+    return [replace(more[index], start=start, end=end, line=line, text=doc.text[start:end])
+            for start, end, index, line in pieces]
 
 
 def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
@@ -198,37 +193,17 @@ def _passed(inside: list[tuple[int, int, str]], starts: list[int], anchor: int, 
 
 
 def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
-    """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins."""
+    """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins, less
+    the protected ranges and white space at either end (the Rust engine's `resolve`)."""
     found = _other_families_apart(found)
-    found.sort(key=lambda item: (item[0].start, -item[0].end, item[2]))
-    pieces: list[tuple[int, int, Rule, str]] = []
-    guards = _Ranges((guard.start, guard.end) for guard in protected)
-    covered_until = 0
-    for span, rule, _ in found:
-        start = max(span.start, covered_until)
-        if start >= span.end:
-            continue
-        for piece_start, piece_end in guards.cut(start, span.end):
-            # A kind may explain each span (which detector and parameters fired); else the rule's reason.
-            pieces.append((piece_start, piece_end, rule, span.reason or rule.meta.reason))
-        covered_until = span.end
-    line_starts = [line.start for line in doc.lines]
+    pieces = _engine.resolve(doc.text, [(span.start, span.end, order) for span, _, order in found],
+                             [(guard.start, guard.end) for guard in protected])
     removals = []
-    for start, end, rule, reason in pieces:
-        start, end = _trim_whitespace(doc.text, start, end)
-        if start >= end:
-            continue
-        removals.append(
-            Removal(
-                rule=rule.meta.id,
-                file=rule.meta.file,
-                start=start,
-                end=end,
-                line=bisect_right(line_starts, start),
-                text=doc.text[start:end],
-                reason=reason,
-            )
-        )
+    for start, end, index, line in pieces:
+        span, rule, _ = found[index]
+        # A kind may explain each span (which detector and parameters fired); else the rule's reason.
+        removals.append(Removal(rule=rule.meta.id, file=rule.meta.file, start=start, end=end, line=line,
+                                text=doc.text[start:end], reason=span.reason or rule.meta.reason))
     return removals
 
 
@@ -259,82 +234,14 @@ class _Ranges:
             yield cursor, end
 
 
-def _trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def render(doc: Document, removals: list[Removal]) -> str:
     """The kept text: a line emptied by removals disappears with its break, blank runs fold to one,
     no blank line at the start or end, one trailing newline, \\n line endings, no BOM."""
-    return _render(doc, removals)[0]
+    return _render(doc, removals).text
 
 
-def _render(doc: Document, removals: list[Removal]) -> tuple[str, list[tuple[int, int, int]]]:
-    """render(), plus where each kept piece came from: (output offset, input offset, length) segments,
-    so removals found in the output can be moved back to the input."""
-    out: list[str] = []
-    line_pieces: list[list[tuple[int, int]]] = []
-    cuts = [(r.start, r.end) for r in removals]
-    cut, n_cuts = 0, len(cuts)
-    for line in doc.lines:
-        while cut < n_cuts and cuts[cut][1] <= line.start:
-            cut += 1
-        if cut >= n_cuts or cuts[cut][0] >= line.end:  # no removal touches the line: most lines
-            kept, joined = [(line.start, line.end)], line.text
-        else:
-            kept, position, probe = [], line.start, cut
-            while probe < n_cuts and cuts[probe][0] < line.end:
-                cut_start, cut_end = cuts[probe]
-                if cut_start > position:
-                    kept.append((position, cut_start))
-                position = max(position, cut_end)
-                probe += 1
-            if position < line.end:
-                kept.append((position, line.end))
-            joined = "".join(doc.text[a:b] for a, b in kept)
-        text = joined.rstrip()
-        right = len(joined) - len(text)
-        left = 0
-        if not out:  # the output's first line: a BOM there would be read as one (and dropped) next time
-            left = len(text) - len(text.lstrip("\ufeff"))
-            text = text[left:]
-        if blank(text):
-            if line.plain:
-                continue  # emptied by a removal: the line goes, and its break with it
-            text = ""
-        if text == "" and (not out or out[-1] == ""):
-            continue
-        out.append(text)
-        line_pieces.append(_trim_pieces(kept, left, right) if text else [])
-    while out and out[-1] == "":
-        out.pop()
-    if not out:
-        return "", []
-    segments, offset = [], 0
-    for text, pieces in zip(out, line_pieces):
-        for start, end in pieces:
-            segments.append((offset, start, end - start))
-            offset += end - start
-        offset += 1  # the line break
-    return "\n".join(out) + "\n", segments
-
-
-def _trim_pieces(pieces: list[tuple[int, int]], left: int, right: int) -> list[tuple[int, int]]:
-    """The input ranges of a line's kept text without `left` leading and `right` trailing characters."""
-    trimmed = []
-    for start, end in pieces:
-        cut = min(left, end - start)
-        start, left = start + cut, left - cut
-        if start < end:
-            trimmed.append((start, end))
-    while right and trimmed:
-        start, end = trimmed.pop()
-        cut = min(right, end - start)
-        end, right = end - cut, right - cut
-        if start < end:
-            trimmed.append((start, end))
-    return trimmed
+def _render(doc: Document, removals: list[Removal]):
+    """render(), as the Rust engine's `Rendered`: the text, and where each of its pieces came from, so
+    that removals found in it can be moved back to the input (`map_back`)."""
+    return _engine.render(doc.text, [bool(line.plain) for line in doc.lines],
+                          [(r.start, r.end) for r in removals])

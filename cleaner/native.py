@@ -8,6 +8,7 @@ exists, rather than failing the first import.
 from __future__ import annotations
 
 import importlib.machinery
+import re
 import importlib.util
 import sys
 from pathlib import Path
@@ -41,3 +42,15 @@ except ImportError as missing:
     engine = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(engine)
     sys.modules["cleaner._engine"] = engine
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def native_text(text: str) -> str:
+    """`text` as the Rust engine can take it: UTF-8 holds no lone surrogate (a JSON escape or a file
+    name's undecodable byte, kept by Python), so each becomes U+FFFD, one character for one, and every
+    offset stays the same. The caller slices its own text, so the surrogates stay in what it keeps."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)

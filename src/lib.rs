@@ -5,12 +5,17 @@ use pyo3::prelude::*;
 
 mod atoms;
 mod line_matcher;
+mod render;
+mod text;
 mod translate;
 
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<line_matcher::LineMatcher>()?;
     m.add_class::<line_matcher::JoinedLines>()?;
+    m.add_class::<render::Rendered>()?;
+    m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(render::render, m)?)?;
     m.add_function(wrap_pyfunction!(translate::translate_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(line_matcher::check_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(atoms::pattern_atoms, m)?)?;

@@ -101,3 +101,17 @@ def test_summary_names_guarded_documents_and_caps_long_lists():
     assert f"{LISTED_DOCUMENTS + 5} failed or skipped:" in text and "... and 5 more (see the report)" in text
     assert "1 guarded (the rules left almost nothing):\n  cookie.txt: 3 of 40 words left" in text
     assert not summary.ok
+
+
+def test_a_lone_surrogate_is_cleaned_around_and_kept(tmp_path):
+    """Python keeps a JSON escape or a file name's undecodable byte as a lone surrogate, which UTF-8
+    (and so the native engine and RE2) cannot hold: clean() raised UnicodeEncodeError on such a text.
+    The rules now see U+FFFD in its place, and the output and removals hold the surrogate again."""
+    rules = _rules(tmp_path, "id: junk\ndescription: d\nkind: phrase\nphrases: [JUNK]\n")
+    result = cleaner.clean("Caf\udce9 one\r\nJUNK \udce9\nJUNK\n\n\ud800 two\n", rules=rules)
+    assert result.text == "Caf\udce9 one\nJUNK \udce9\n\n\ud800 two\n"
+    assert [r.text for r in result.removals] == ["JUNK"]
+    lines = cleaner.clean("JUNK\nx\udce9y\n", rules=_rules(tmp_path, "id: junk\ndescription: d\nkind: line\n"
+                                                              "patterns: ['(?i)junk|x.y']\n"))
+    assert lines.text == "" and [r.text for r in lines.removals] == ["JUNK", "x\udce9y"]
+    assert cleaner.clean("\udce9 left alone\n", rules=rules).text == "\udce9 left alone\n"

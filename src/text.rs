@@ -1,0 +1,146 @@
+//! Python's view of a text, for Rust code that answers in Python's terms: offsets count characters
+//! (code points), not UTF-8 bytes, and "white space" is what `str.isspace()` says.
+
+/// Characters between two marks of `Text`: converting an offset counts at most this many.
+const STEP: usize = 16;
+
+/// A text with its character offsets turned into byte offsets and back in O(STEP).
+pub struct Text<'a> {
+    pub s: &'a str,
+    ascii: bool,
+    /// The byte offset of every STEP-th character (non-ASCII texts only).
+    marks: Vec<usize>,
+    chars: usize,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(s: &'a str) -> Self {
+        if s.is_ascii() {
+            return Text { s, ascii: true, marks: Vec::new(), chars: s.len() };
+        }
+        let mut marks = Vec::with_capacity(s.len() / STEP + 1);
+        let mut chars = 0;
+        for (at, _) in s.char_indices() {
+            if chars % STEP == 0 {
+                marks.push(at);
+            }
+            chars += 1;
+        }
+        Text { s, ascii: false, marks, chars }
+    }
+
+    /// Characters in the text.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.chars
+    }
+
+    /// The byte offset of character offset `c` (the text's end for `c` at or past it).
+    pub fn byte(&self, c: usize) -> usize {
+        if self.ascii {
+            return c.min(self.s.len());
+        }
+        if c >= self.chars {
+            return self.s.len();
+        }
+        let from = self.marks[c / STEP];
+        let skip = c % STEP;
+        match self.s[from..].char_indices().nth(skip) {
+            Some((at, _)) => from + at,
+            None => self.s.len(),
+        }
+    }
+
+    /// The character offset of byte offset `b`, which starts a character.
+    pub fn char_of(&self, b: usize) -> usize {
+        if self.ascii {
+            return b;
+        }
+        let mark = self.marks.partition_point(|&at| at <= b) - 1;
+        mark * STEP + chars(&self.s.as_bytes()[self.marks[mark]..b])
+    }
+}
+
+/// Characters in a UTF-8 byte string (its bytes that start one).
+pub fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// `str.isspace()`: Unicode's white space, plus the four separators \x1c to \x1f Python counts too.
+pub fn py_isspace(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// Characters a reader does not see that are not white space (see document.py's _INVISIBLE).
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
+}
+
+/// document.blank(): nothing a reader sees, white space and invisible characters only.
+pub fn blank(s: &str) -> bool {
+    s.chars().all(|c| py_isspace(c) || invisible(c))
+}
+
+/// str.rstrip(): `s` without its trailing white space.
+pub fn rstrip(s: &str) -> &str {
+    s.trim_end_matches(py_isspace)
+}
+
+/// The lines of a text as byte ranges, line breaks (\r\n, \r, \n) excluded; a final line break opens
+/// no empty last line (document.py's _bounds).
+pub fn line_bounds(s: &str) -> Vec<(usize, usize)> {
+    let bytes = s.as_bytes();
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\n' => {
+                bounds.push((start, at));
+                at += 1;
+                start = at;
+            }
+            b'\r' => {
+                bounds.push((start, at));
+                at += if bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = at;
+            }
+            _ => at += 1,
+        }
+    }
+    if start < bytes.len() || bounds.is_empty() {
+        bounds.push((start, bytes.len()));
+    }
+    bounds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_go_both_ways() {
+        let s = "añb€c😀d".repeat(9);
+        let text = Text::new(&s);
+        for (c, (b, _)) in s.char_indices().enumerate() {
+            assert_eq!(text.byte(c), b);
+            assert_eq!(text.char_of(b), c);
+        }
+        assert_eq!(text.byte(text.len()), s.len());
+    }
+
+    #[test]
+    fn lines_split_as_python_does() {
+        assert_eq!(line_bounds(""), vec![(0, 0)]);
+        assert_eq!(line_bounds("a\n"), vec![(0, 1)]);
+        assert_eq!(line_bounds("a\n\n"), vec![(0, 1), (2, 2)]);
+        assert_eq!(line_bounds("a\r\nb\rc"), vec![(0, 1), (3, 4), (5, 6)]);
+    }
+
+    #[test]
+    fn white_space_is_pythons() {
+        assert!(py_isspace('\x1f') && py_isspace('\u{85}') && py_isspace('\u{3000}'));
+        assert!(!py_isspace('\u{200b}') && !py_isspace('\u{180e}'));
+        assert!(blank(" \u{200b}\u{feff}\t") && !blank(" x "));
+    }
+}
