@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ if str(REPO) not in sys.path:  # `python bench/evaluate.py` puts bench/ first on
 
 from bench import metrics  # noqa: E402
 from bench.lang import guess_page_language  # noqa: E402
+from bench.revision import package_at  # noqa: E402
 from bench.tools import (  # noqa: E402
     CLEANER,
     HTML_MODE,
@@ -510,22 +510,7 @@ def against(args, rev: str, plan, benches) -> dict:
     if not modes:
         raise RuntimeError("nothing to compare: cleaner is not among the tools run")
     with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
-        tree = Path(tmp) / "tree"
-        tree.mkdir()
-        native = subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", f"{rev}:Cargo.toml"],
-                                capture_output=True).returncode == 0
-        paths = ["cleaner", "rules"] + (["Cargo.toml", "Cargo.lock", "src"] if native else [])
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, *paths], capture_output=True)
-        if archive.returncode:
-            raise RuntimeError(archive.stderr.decode(errors="replace").strip() or "git archive failed")
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-        if native:  # that revision's native module, built from its crate (cargo's cache is this tree's)
-            built = subprocess.run(["cargo", "build", "--release", "--features", "extension-module", "--manifest-path",
-                                    str(tree / "Cargo.toml"), "--target-dir", str(REPO / "target" / "against")],
-                                   capture_output=True, text=True)
-            if built.returncode:
-                raise RuntimeError(f"building its native module failed: {built.stderr.strip()[-500:]}")
-            shutil.copy(REPO / "target" / "against" / "release" / "lib_engine.so", tree / "cleaner" / "_engine.abi3.so")
+        tree = package_at(rev, Path(tmp))
         page_f1 = Path(tmp) / "page-f1.json"
         command = [sys.executable, "-m", "bench.evaluate", "--only", CLEANER, "--cleaner-path", str(tree),
                    "--page-f1", str(page_f1), "--bench-dir", str(args.bench_dir), "--jobs", str(args.jobs)]
