@@ -52,14 +52,14 @@ def main(argv=None) -> None:
     matcher = matcher_for(active)
 
     def line_regexes(text: str) -> None:  # what the engine does before any rule runs
-        doc = Document(text, {})
+        doc = Document(text)
         attach(doc, matcher)
         silent_rules(doc, active)
 
     stages = {
         "C4QualityFilter lines": c4_lines,
         "split lines and words": lambda text: [line.split() for line in text.split("\n")],
-        "Document()": lambda text: Document(text, {}),
+        "Document()": lambda text: Document(text),
         "line regexes (with Document())": line_regexes,
         "clean()": lambda text: cleaner.clean(text, rules=rules),
     }

@@ -9,84 +9,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, islice
 from typing import NamedTuple
 
 from .matching import fullmatch_lines, search_lines
+from .native import engine as _engine, native_text
 
-# Line terminators we split on; offsets exclude them. \r\n first so it counts as one break.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
-# Markdown decoration scrapers leave around a line: headings, quotes, list bullets, emphasis.
-_MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+•·▪►»]\s+)+")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+?)\1$")
 # German quotations close with “ « ‘ (and French single ones with ›): „So.“ »So.« ‚So.‘
 _SENTENCE_END = tuple('.!?…:;"”“»«‘›‹\'’)。！？」』）')
-# Chinese and Japanese write no spaces between words: their characters are counted instead, two to a
-# word (about the length of a word there), so a sentence of them reads as prose, not as one "word".
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-CJK_CHARS_PER_WORD = 2
-_CJK_FIRST = "\u3040"  # the lowest character _CJK matches
-
-
-def count_words(plain: str) -> int:
-    """Words in a plain line: space-separated tokens, plus CJK characters by CJK_CHARS_PER_WORD."""
-    tokens = plain.split()
-    if plain.isascii() or max(plain) < _CJK_FIRST:  # max(): one C loop, cheaper than the regex scan
-        return len(tokens)
-    cjk = len(_CJK.findall(plain))
-    if not cjk:
-        return len(tokens)
-    # A run of CJK text between spaces is one token already; count its characters instead.
-    return len(tokens) - sum(1 for token in tokens if _CJK.search(token)) + max(cjk // CJK_CHARS_PER_WORD, 1)
-
-# A line is prose when it reads as a sentence of the article, not as a label or headline.
-PROSE_MIN_WORDS = 10
-PROSE_MIN_CHARS_UNPUNCTUATED = 160
-
-
-# First characters of the Markdown prefixes and emphasis above: a line starting otherwise skips those
-# regexes (most lines do, and this runs on every line of every document).
-_MD_PREFIX_FIRST = frozenset("#>-*+•·▪►»")
-_MD_EMPHASIS_FIRST = frozenset("*_")
-
-
-# Characters a reader does not see that str.split() does not take for space: a zero-width space (a space
-# to a reader), and the word joiner, invisible operators ("Stir well.\u2063", as some editors end each
-# step), byte order mark and soft hyphen (nothing to a reader). Left in, they kept a line of only them
-# from being blank and a sentence ending in one from ending in its full stop. They are searched for before
-# anything is replaced: most non-ASCII lines hold none, and a str.translate table costs a dictionary lookup
-# per character (Document() took 0.078 s/MB instead of 0.046 on the benchmark texts).
-_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u00ad]")
-
-
-def _visible(text: str) -> str:
-    return _INVISIBLE.sub("", text.replace("\u200b", " "))
-
-
-def blank(text: str) -> bool:
-    """Whether a reader sees nothing in `text`: white space and invisible characters only."""
-    return not text.strip() or (not text.isascii() and not _visible(text).strip())
 
 
 def plain_text(text: str) -> str:
     """The line as a reader sees it: whitespace folded, invisible characters, Markdown decoration and link
-    targets gone."""
-    if not text.isascii() and _INVISIBLE.search(text):
-        text = _visible(text)
-    folded = " ".join(text.split())
-    if "](" in folded:
-        folded = _MD_LINK.sub(r"\1", folded)
-    if folded[:1] in _MD_PREFIX_FIRST:
-        folded = _MD_PREFIX.sub("", folded)
-    if "**" in folded or "__" in folded:  # bold markers around a label ("**Read also:** ...")
-        folded = " ".join(folded.replace("**", " ").replace("__", " ").split())
-    if folded[:1] in _MD_EMPHASIS_FIRST:
-        match = _MD_EMPHASIS.match(folded)
-        if match:
-            folded = match.group(2).strip()
-    return folded
+    targets gone (src/document.rs, which also counts its words and tells prose)."""
+    return _engine.plain_text(native_text(text))
 
 
 def words(text: str) -> list[str]:
@@ -111,7 +47,7 @@ class Line(NamedTuple):
     key: str  # plain, casefolded: what literal phrases are compared with
     n_words: int
     paragraph: int  # index of the blank-line separated block; -1 for blank lines
-    is_prose: bool  # see reads_as_prose(); a field, not a property: rules ask it of every line many times
+    is_prose: bool  # a sentence of enough words, or a long run of them (src/document.rs's reads_as_prose)
 
     @property
     def is_blank(self) -> bool:
@@ -122,41 +58,16 @@ class Line(NamedTuple):
         return self.plain.endswith(_SENTENCE_END)
 
 
-def reads_as_prose(plain: str, n_words: int) -> bool:
-    """A sentence of enough words, or a long enough run of them without the closing punctuation."""
-    return n_words >= PROSE_MIN_WORDS and (plain.endswith(_SENTENCE_END) or len(plain) >= PROSE_MIN_CHARS_UNPUNCTUATED)
-
-
 @dataclass
 class Document:
     text: str
     lines: list[Line] = field(init=False)
-    # Features by raw line, shared by the Documents of one cleaning: each pass after the first
-    # re-reads mostly the same lines (see engine.MAX_PASSES).
-    line_cache: dict | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.line_cache is None:
-            self.line_cache = {}
-        self.lines = list(_split_lines(self.text, self.line_cache))
+        self.lines, self._base_scores = _lines(self.text)
         self._cores: dict[str | None, tuple[int, int] | None] = {}
         self._teasers: dict[tuple[int, int], list[int]] = {}
         self._tables: dict[int, list[tuple[int, int]]] = {}
-
-    @cached_property
-    def _base_scores(self) -> list[float | None]:
-        """Each line's core score without a rule's exclusions (None for blank lines): computed once,
-        since several rules ask for a core, each with its own exclusions."""
-        scores = []
-        for line in self.lines:
-            if line.is_blank:
-                scores.append(None)
-                continue
-            features = self.line_cache[line.text]
-            if len(features) == 4:  # the score depends on the line alone: cached with its features
-                features = self.line_cache[line.text] = (*features, _core_score(line))
-            scores.append(features[4])
-        return scores
 
     @cached_property
     def prose_indexes(self) -> list[int]:
@@ -447,23 +358,6 @@ def _gutter(rows: list[Line]) -> bool:
     return any(all(t[p] == " " for t in texts) for p in range(low + 1, high - 1))
 
 
-# A long line with hardly a sentence end is a glued list (an archive menu, a tag cloud), not prose.
-CORE_MAX_WORDS_PER_SENTENCE = 60
-_SENTENCE_BREAK = re.compile(r"[.!?…]+(?:\s|$)|[。！？]")
-
-
-def _core_score(line: Line) -> float:
-    if not line.is_prose:
-        return -CORE_GAP_COST
-    # Fewer than two sentence breaks means at most one sentence of more than the maximum words. Only
-    # the first two breaks are looked for: a paragraph has them early, and most lines are paragraphs.
-    if line.n_words > CORE_MAX_WORDS_PER_SENTENCE:
-        second_break = next(islice(_SENTENCE_BREAK.finditer(line.plain), 1, None), None)
-        if second_break is None:
-            return -CORE_GAP_COST
-    return max(line.n_words - CORE_BASE_WORDS, 1)
-
-
 def _extend(scores: list[float | None], first: int, last: int) -> tuple[int, int]:
     """Grow the core over a short gap (an ingredient list, a few subheadings) to more prose beyond.
 
@@ -490,46 +384,15 @@ def _extend(scores: list[float | None], first: int, last: int) -> tuple[int, int
     return first, last
 
 
-def _bounds(text: str) -> tuple[list[str], list[int]]:
-    """The raw lines and their start offsets; a final line break opens no empty last line."""
-    if "\r" in text:
-        raws, starts, start = [], [], 0
-        for match in _LINE_BREAK.finditer(text):
-            raws.append(text[start:match.start()])
-            starts.append(start)
-            start = match.end()
-        if start < len(text) or not raws:
-            raws.append(text[start:])
-            starts.append(start)
-        return raws, starts
-    raws = text.split("\n")
-    if len(raws) > 1 and raws[-1] == "":
-        raws.pop()
-    return raws, [0, *accumulate(len(raw) + 1 for raw in raws)][:-1]
-
-
-def _features(raw: str) -> tuple:
-    """(plain, key, n_words, is_prose) of a raw line; Document._base_scores adds its core score."""
-    plain = plain_text(raw) if raw else ""
-    if not plain:
-        return plain, plain, 0, False
-    n_words = count_words(plain)
-    return plain, plain.casefold(), n_words, reads_as_prose(plain, n_words)
-
-
-def _split_lines(text: str, cache: dict):
-    raws, starts = _bounds(text)
-    paragraph, previous_blank = -1, True
-    for index, raw in enumerate(raws):
-        features = cache.get(raw)
-        if features is None:
-            features = cache[raw] = _features(raw)
-        plain, key, n_words, prose = features[:4]
-        if plain:
-            if previous_blank:
-                paragraph += 1
-            previous_blank = False
-            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, key, n_words, paragraph, prose)
-        else:
-            previous_blank = True
-            yield Line(index, starts[index], starts[index] + len(raw), raw, plain, plain, 0, -1, False)
+def _lines(text: str) -> tuple[list[Line], list[float | None]]:
+    """The lines of `text` and their core scores (None for a blank line), from the Rust engine's
+    document_lines. A lone surrogate is U+FFFD to it (see native_text), and so in a line's text here."""
+    text = native_text(text)
+    lines, scores = [], []
+    for index, (start, end, plain, n_words, paragraph, prose, score) in enumerate(_engine.document_lines(text)):
+        raw = text[start:end]
+        if plain is None:  # the line as it is
+            plain = raw
+        lines.append(Line(index, start, end, raw, plain, plain.casefold() if plain else plain, n_words, paragraph, prose))
+        scores.append(score)
+    return lines, scores

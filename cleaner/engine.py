@@ -43,8 +43,7 @@ def clean(
 def _clean(text: str, rules: RuleSet, site: str | None, guardrail: Guardrail):
     """clean() on a text without lone surrogates; the Rendered its output came from, or None when the
     output is the text as it came."""
-    line_cache: dict = {}
-    doc = Document(text, line_cache)
+    doc = Document(text)
     active = rules.for_site(site)
     removals = _removals(doc, active)
     rendered = _render(doc, removals)
@@ -55,7 +54,7 @@ def _clean(text: str, rules: RuleSet, site: str | None, guardrail: Guardrail):
     for _ in range(MAX_PASSES - 1):
         if output == seen:
             break  # the last pass already ran on exactly this text
-        last, earlier = Document(output, line_cache), last
+        last, earlier = Document(output), last
         more = _removals(last, active, earlier)
         if not more:
             break

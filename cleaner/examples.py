@@ -113,7 +113,7 @@ def _check_protect_examples(rule: Rule) -> list[ExampleFailure]:
     for side, examples in (("remove", rule.meta.examples_remove), ("keep", rule.meta.examples_keep)):
         for example in examples:
             snippet, text, snippet_start = _placed(rule, example)
-            doc = Document(text, {})
+            doc = Document(text)
             attach(doc, matcher_for([rule]))
             line_starts = [line.start for line in doc.lines]
             guarded = {bisect_right(line_starts, span.start) - 1 for span in rule.find(doc)}

@@ -105,7 +105,7 @@ def test_a_protect_block_is_guarded_whole_when_most_of_its_lines_match(tmp_path,
     )
     rule = cleaner.load_rules([tmp_path / "keep.yaml"], defaults=False).rules[0]
     text = "A paragraph of the page that stands before the list, long enough to be prose.\n\n" + block + "\n\nAfter it.\n"
-    doc = Document(text, {})
+    doc = Document(text)
     first = 2  # the block's first line, after the paragraph and a blank line
     assert {index - first for index in _lines_of(doc, rule.find(doc))} == guarded
 

@@ -1,0 +1,218 @@
+//! A document's lines and the features the rules look at (document.py's Line): computed once per
+//! document and pass, in one walk over its text.
+//!
+//! Each function here answers as document.py's Python did, character for character: Python's white
+//! space (`str.split()`, `str.strip()`), its lengths in characters, and its regexes' matches (the ones
+//! used here have no backreference, so the regex crate's leftmost-first match is Python's).
+
+use std::sync::LazyLock;
+
+use pyo3::prelude::*;
+use regex::Regex;
+
+use crate::line_matcher::contained;
+use crate::text::{invisible, line_bounds, py_isspace, Text};
+
+/// A line is prose when it reads as a sentence of the article, not as a label or headline.
+pub const PROSE_MIN_WORDS: usize = 10;
+pub const PROSE_MIN_CHARS_UNPUNCTUATED: usize = 160;
+/// Core scoring: a prose line brings its words beyond CORE_BASE_WORDS (at least 1); any other content
+/// line costs CORE_GAP_COST.
+pub const CORE_BASE_WORDS: usize = 12;
+pub const CORE_GAP_COST: f64 = 4.0;
+/// A long line with hardly a sentence end is a glued list (an archive menu, a tag cloud), not prose.
+pub const CORE_MAX_WORDS_PER_SENTENCE: usize = 60;
+/// Chinese and Japanese write no spaces between words: their characters count two to a word.
+pub const CJK_CHARS_PER_WORD: usize = 2;
+
+const SENTENCE_END: &str = ".!?…:;\"”“»«‘›‹'’)。！？」』）";
+const MD_PREFIX_FIRST: &str = "#>-*+•·▪►»";
+
+static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
+static MD_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:#{1,6}\s+|>\s*|[-*+•·▪►»]\s+)+").unwrap());
+static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?…]+(?:\s|$)|[。！？]").unwrap());
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
+}
+
+/// `str.split()`: the runs between Python's white space.
+pub fn py_split(s: &str) -> impl Iterator<Item = &str> {
+    s.split(py_isspace).filter(|token| !token.is_empty())
+}
+
+fn fold_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for token in py_split(s) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+    out
+}
+
+/// The line as a reader sees it: white space folded, invisible characters, Markdown decoration and link
+/// targets gone (document.plain_text).
+pub fn plain_text(raw: &str) -> String {
+    let visible;
+    let mut text = raw;
+    if !raw.is_ascii() && raw.chars().any(invisible) {
+        visible = raw
+            .chars()
+            .filter_map(|c| match c {
+                '\u{200b}' => Some(' '),
+                c if invisible(c) => None,
+                c => Some(c),
+            })
+            .collect::<String>();
+        text = &visible;
+    }
+    let mut folded = fold_space(text);
+    if folded.contains("](") {
+        folded = MD_LINK.replace_all(&folded, "$1").into_owned();
+    }
+    if folded.chars().next().is_some_and(|c| MD_PREFIX_FIRST.contains(c)) {
+        if let Some(found) = MD_PREFIX.find(&folded) {
+            folded = folded[found.end()..].to_string();
+        }
+    }
+    if folded.contains("**") || folded.contains("__") {
+        folded = fold_space(&folded.replace("**", " ").replace("__", " "));
+    }
+    if folded.starts_with('*') || folded.starts_with('_') {
+        // ^(\*\*|__|\*|_)(.+?)\1$: the first marker that also closes the line around some text.
+        for marker in ["**", "__", "*", "_"] {
+            if folded.starts_with(marker) && folded.ends_with(marker) && folded.len() > 2 * marker.len() {
+                folded = folded[marker.len()..folded.len() - marker.len()].trim_matches(py_isspace).to_string();
+                break;
+            }
+        }
+    }
+    folded
+}
+
+/// Words in a plain line: space-separated tokens, plus CJK characters by CJK_CHARS_PER_WORD.
+pub fn count_words(plain: &str) -> usize {
+    let tokens = py_split(plain).count();
+    if plain.is_ascii() || plain.chars().all(|c| c < '\u{3040}') {
+        return tokens;
+    }
+    let cjk = plain.chars().filter(|&c| is_cjk(c)).count();
+    if cjk == 0 {
+        return tokens;
+    }
+    // A run of CJK text between spaces is one token already; count its characters instead.
+    let cjk_tokens = py_split(plain).filter(|token| token.chars().any(is_cjk)).count();
+    tokens - cjk_tokens + (cjk / CJK_CHARS_PER_WORD).max(1)
+}
+
+pub fn ends_sentence(plain: &str) -> bool {
+    plain.chars().next_back().is_some_and(|c| SENTENCE_END.contains(c))
+}
+
+/// A sentence of enough words, or a long enough run of them without the closing punctuation.
+pub fn reads_as_prose(plain: &str, n_words: usize) -> bool {
+    n_words >= PROSE_MIN_WORDS && (ends_sentence(plain) || plain.chars().count() >= PROSE_MIN_CHARS_UNPUNCTUATED)
+}
+
+/// A content line's share of the article core: prose by its words beyond a short sentence, any other
+/// line (and a long line with fewer than two sentence breaks) a small cost.
+pub fn core_score(plain: &str, n_words: usize, prose: bool) -> f64 {
+    if !prose {
+        return -CORE_GAP_COST;
+    }
+    if n_words > CORE_MAX_WORDS_PER_SENTENCE && SENTENCE_BREAK.find_iter(plain).nth(1).is_none() {
+        return -CORE_GAP_COST;
+    }
+    (n_words.saturating_sub(CORE_BASE_WORDS)).max(1) as f64
+}
+
+/// One line and its features; offsets in characters, line break excluded.
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    /// None when the plain text is the raw line itself.
+    pub plain: Option<String>,
+    pub blank: bool,
+    pub n_words: usize,
+    /// The index of the blank-line separated block; -1 for blank lines.
+    pub paragraph: i64,
+    pub prose: bool,
+    pub score: f64,
+}
+
+pub fn split_lines(text: &str) -> Vec<Line> {
+    let index = Text::new(text);
+    let mut lines = Vec::new();
+    let (mut paragraph, mut previous_blank) = (-1i64, true);
+    for (start, end) in line_bounds(text) {
+        let raw = &text[start..end];
+        let plain = if raw.is_empty() { String::new() } else { plain_text(raw) };
+        let (start, end) = (index.char_of(start), index.char_of(end));
+        if plain.is_empty() {
+            previous_blank = true;
+            let plain = if raw.is_empty() { None } else { Some(plain) };
+            lines.push(Line { start, end, plain, blank: true, n_words: 0, paragraph: -1, prose: false, score: 0.0 });
+            continue;
+        }
+        if previous_blank {
+            paragraph += 1;
+        }
+        previous_blank = false;
+        let n_words = count_words(&plain);
+        let prose = reads_as_prose(&plain, n_words);
+        let score = core_score(&plain, n_words, prose);
+        let plain = if plain == raw { None } else { Some(plain) };
+        lines.push(Line { start, end, plain, blank: false, n_words, paragraph, prose, score });
+    }
+    lines
+}
+
+/// A line as Python takes it: (start, end, plain or None for the raw line, n_words, paragraph, prose,
+/// core score or None for a blank line).
+type PyLine = (usize, usize, Option<String>, usize, i64, bool, Option<f64>);
+
+/// The lines of `text` with their features, for document.py's Document.
+#[pyfunction]
+pub fn document_lines(py: Python<'_>, text: &str) -> PyResult<Vec<PyLine>> {
+    let lines = py.allow_threads(|| contained(|| split_lines(text)))?;
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let score = if line.blank { None } else { Some(line.score) };
+            (line.start, line.end, line.plain, line.n_words, line.paragraph, line.prose, score)
+        })
+        .collect())
+}
+
+/// document.plain_text, for the phrase kind and learn, which fold their own strings as lines are.
+#[pyfunction(name = "plain_text")]
+pub fn py_plain_text(text: &str) -> String {
+    plain_text(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_folds_as_python_did() {
+        assert_eq!(plain_text("  ## Read  **more**:\u{200b}here "), "Read more : here");
+        assert_eq!(plain_text("[Home](/x) > [News](/y)"), "Home > News");
+        assert_eq!(plain_text("**x*"), "x*");
+        assert_eq!(plain_text("*x**y*"), "x y");
+        assert_eq!(plain_text("**"), "");
+        assert_eq!(plain_text("_ a _"), "a");
+        assert_eq!(plain_text("Face\u{ad}book"), "Facebook");
+    }
+
+    #[test]
+    fn words_count_cjk_characters() {
+        assert_eq!(count_words("日本語の文章です。"), 4);
+        assert_eq!(count_words("a b 日本"), 3);
+        assert_eq!(count_words("Straße und Café"), 3);
+    }
+}
