@@ -137,7 +137,7 @@ class HeuristicRule(Rule):
 
     def line_regexes(self):
         pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH),
-                 (self.not_title, SEARCH)]
+                 (self.not_title, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL)]
         return tuple((regex, mode) for regex, mode in pairs if regex is not None)
 
     def find(self, doc):
@@ -372,11 +372,13 @@ class HeuristicRule(Rule):
     def _link_like(self, doc):
         reason = f"link-like line (max_words={self.max_words}, inside_core={self.inside_core})"
         core = doc.core
-        for line in doc.lines:
+        lines = doc.lines
+        for index in fullmatch_lines(doc, _LINK_LIKE):  # answered with the rules' own regexes, in one scan
+            line = lines[index]
             # Inside the article a bar-separated line is a table row and a URL a cited source.
             if core and not self.inside_core and core[0] <= line.index <= core[1]:
                 continue
             if line.plain.startswith("|"):
                 continue
-            if line.plain and line.n_words <= self.max_words and _LINK_LIKE.fullmatch(line.plain):
+            if line.plain and line.n_words <= self.max_words:
                 yield self._span(doc, line.index, line.index, reason)
