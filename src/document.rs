@@ -134,28 +134,37 @@ pub fn core_score(plain: &str, n_words: usize, prose: bool) -> f64 {
 pub struct Line {
     pub start: usize,
     pub end: usize,
-    /// None when the plain text is the raw line itself.
-    pub plain: Option<String>,
-    pub blank: bool,
+    /// The raw line's byte range in the document's text.
+    pub raw: (usize, usize),
+    pub plain: String,
+    pub plain_is_raw: bool,
     pub n_words: usize,
     /// The index of the blank-line separated block; -1 for blank lines.
     pub paragraph: i64,
     pub prose: bool,
-    pub score: f64,
+    /// The line's share of the article core (core_score); None for a blank line.
+    pub score: Option<f64>,
+}
+
+impl Line {
+    pub fn is_blank(&self) -> bool {
+        self.plain.is_empty()
+    }
 }
 
 pub fn split_lines(text: &str) -> Vec<Line> {
     let index = Text::new(text);
     let mut lines = Vec::new();
     let (mut paragraph, mut previous_blank) = (-1i64, true);
-    for (start, end) in line_bounds(text) {
-        let raw = &text[start..end];
+    for (start_byte, end_byte) in line_bounds(text) {
+        let raw = &text[start_byte..end_byte];
         let plain = if raw.is_empty() { String::new() } else { plain_text(raw) };
-        let (start, end) = (index.char_of(start), index.char_of(end));
+        let plain_is_raw = plain == raw;
+        let (start, end) = (index.char_of(start_byte), index.char_of(end_byte));
+        let raw = (start_byte, end_byte);
         if plain.is_empty() {
             previous_blank = true;
-            let plain = if raw.is_empty() { None } else { Some(plain) };
-            lines.push(Line { start, end, plain, blank: true, n_words: 0, paragraph: -1, prose: false, score: 0.0 });
+            lines.push(Line { start, end, raw, plain, plain_is_raw, n_words: 0, paragraph: -1, prose: false, score: None });
             continue;
         }
         if previous_blank {
@@ -164,28 +173,77 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         previous_blank = false;
         let n_words = count_words(&plain);
         let prose = reads_as_prose(&plain, n_words);
-        let score = core_score(&plain, n_words, prose);
-        let plain = if plain == raw { None } else { Some(plain) };
-        lines.push(Line { start, end, plain, blank: false, n_words, paragraph, prose, score });
+        let score = Some(core_score(&plain, n_words, prose));
+        lines.push(Line { start, end, raw, plain, plain_is_raw, n_words, paragraph, prose, score });
     }
     lines
 }
 
-/// A line as Python takes it: (start, end, plain or None for the raw line, n_words, paragraph, prose,
-/// core score or None for a blank line).
-type PyLine = (usize, usize, Option<String>, usize, i64, bool, Option<f64>);
+/// A line as Python takes it: (start, end, plain or None for the raw line, n_words, paragraph, prose).
+type PyLine = (usize, usize, Option<String>, usize, i64, bool);
 
-/// The lines of `text` with their features, for document.py's Document.
-#[pyfunction]
-pub fn document_lines(py: Python<'_>, text: &str) -> PyResult<Vec<PyLine>> {
-    let lines = py.allow_threads(|| contained(|| split_lines(text)))?;
-    Ok(lines
-        .into_iter()
-        .map(|line| {
-            let score = if line.blank { None } else { Some(line.score) };
-            (line.start, line.end, line.plain, line.n_words, line.paragraph, line.prose, score)
-        })
-        .collect())
+/// A document's text and lines, made once per document and pass; document.py's Document holds one,
+/// builds its Line tuples from `lines()` and asks it for the page analyses the heuristic kind uses
+/// (page.rs).
+#[pyclass(frozen, module = "cleaner._engine")]
+pub struct NativeDocument {
+    pub text: String,
+    pub lines: Vec<Line>,
+}
+
+impl NativeDocument {
+    pub fn raw(&self, index: usize) -> &str {
+        let (start, end) = self.lines[index].raw;
+        &self.text[start..end]
+    }
+}
+
+#[pymethods]
+impl NativeDocument {
+    #[new]
+    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let text = text.to_string();
+        py.allow_threads(|| contained(|| NativeDocument { lines: split_lines(&text), text }))
+    }
+
+    /// Every line's features, for the Python Line tuples.
+    fn lines(&self) -> Vec<PyLine> {
+        self.lines
+            .iter()
+            .map(|line| {
+                let plain = if line.plain_is_raw { None } else { Some(line.plain.clone()) };
+                (line.start, line.end, plain, line.n_words, line.paragraph, line.prose)
+            })
+            .collect()
+    }
+
+    /// The article core (page::core) with the lines `not_core` and `teaser` scored as gaps and the
+    /// short lines `boundary` costing `boundary_cost`.
+    fn core(
+        &self,
+        py: Python<'_>,
+        not_core: Vec<usize>,
+        boundary: Vec<usize>,
+        boundary_cost: f64,
+        teaser: Vec<usize>,
+    ) -> PyResult<Option<(usize, usize)>> {
+        py.allow_threads(|| contained(|| crate::page::core(self, &not_core, &boundary, boundary_cost, &teaser)))
+    }
+
+    /// page::tables
+    fn tables(&self, py: Python<'_>, min_rows: usize) -> PyResult<Vec<(usize, usize)>> {
+        py.allow_threads(|| contained(|| crate::page::tables(self, min_rows)))
+    }
+
+    /// page::glued_teasers
+    fn glued_teasers(&self, py: Python<'_>, min_run: usize) -> PyResult<Vec<usize>> {
+        py.allow_threads(|| contained(|| crate::page::glued_teasers(self, min_run)))
+    }
+
+    /// page::teaser_summaries
+    fn teaser_summaries(&self, py: Python<'_>, min_units: usize, max_words: usize, glued_run: usize) -> PyResult<Vec<usize>> {
+        py.allow_threads(|| contained(|| crate::page::teaser_summaries(self, min_units, max_words, glued_run)))
+    }
 }
 
 /// document.plain_text, for the phrase kind and learn, which fold their own strings as lines are.

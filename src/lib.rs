@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 mod atoms;
 mod document;
 mod line_matcher;
+mod page;
 mod render;
 mod text;
 mod translate;
@@ -15,7 +16,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<line_matcher::LineMatcher>()?;
     m.add_class::<line_matcher::JoinedLines>()?;
     m.add_class::<render::Rendered>()?;
-    m.add_function(wrap_pyfunction!(document::document_lines, m)?)?;
+    m.add_class::<document::NativeDocument>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;
