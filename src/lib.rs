@@ -21,6 +21,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;
     m.add_function(wrap_pyfunction!(translate::translate_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(text::utf8_ok, m)?)?;
     m.add_function(wrap_pyfunction!(line_matcher::check_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(atoms::pattern_atoms, m)?)?;
     m.add_function(wrap_pyfunction!(line_matcher::_panic_for_tests, m)?)?;

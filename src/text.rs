@@ -61,6 +61,13 @@ impl<'a> Text<'a> {
     }
 }
 
+/// Whether UTF-8 can hold `text` (a Python str may hold lone surrogates). Asking makes Python encode
+/// the text once and keep the UTF-8 with it, which every later call into the engine then borrows.
+#[pyo3::pyfunction]
+pub fn utf8_ok(text: &pyo3::Bound<'_, pyo3::types::PyString>) -> bool {
+    pyo3::types::PyStringMethods::to_str(text).is_ok()
+}
+
 /// Characters in a UTF-8 byte string (its bytes that start one).
 pub fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
