@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod atoms;
 mod document;
+mod heuristic;
 mod line_matcher;
 mod page;
 mod render;
@@ -17,6 +18,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<line_matcher::JoinedLines>()?;
     m.add_class::<render::Rendered>()?;
     m.add_class::<document::NativeDocument>()?;
+    m.add_class::<heuristic::Heuristic>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;

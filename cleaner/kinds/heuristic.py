@@ -3,6 +3,9 @@
 A rule picks one `detector` and sets its parameters; each span it finds carries a reason naming the
 detector and the parameters that fired, so a report says why a line went without any vocabulary.
 
+The detectors run in the Rust engine (src/heuristic.rs, the page analyses in src/page.rs); this module
+reads and checks a rule's parameters and words its reasons.
+
 The detectors lean on the article core (Document.core: the densest run of prose). Outside it a page
 holds menus, teaser lists, footers: there they are strict. Inside it they are cautious: a short line
 in the middle of an article is a subheading far more often than junk.
@@ -19,44 +22,22 @@ in the middle of an article is a subheading far more often than junk.
 """
 from __future__ import annotations
 
-import re
-
-from ..document import BOUNDARY_MAX_WORDS, CORE_BASE_WORDS
 from ..matching import FULL, SEARCH, fullmatch_lines, search_lines
+from ..model import Span
+from ..native import engine as _engine
 from ..patterns import compile_alternation
 from .base import Rule
 
 DETECTORS = ("outside-core", "short-line-run", "link-like")
 SIDES = ("head", "tail", "both")
 # An article-end heading cuts the core only below this share of its prose (a plateau from 0.5 to 0.8
-# on the dev pages).
+# on the dev pages); comment_end_share's default (src/heuristic.rs holds it too).
 ARTICLE_END_MIN_SHARE = 2 / 3
-
 # A row of short items separated by bars/bullets/arrows, or a breadcrumb trail.
 # A bare URL is left alone: an article's own list of sources or shop links is content to its readers.
 _LINK_LIKE = compile_alternation([
     r"[^|•·»›>/]{1,30}(?:\s+[|•·»›>/]\s+[^|•·»›>/]{1,30}){2,}",
 ])
-
-
-# A list item as text renderings of HTML write one ("* ", "- ", "• "): a box of links is a list, while a
-# teaser's headline and byline before its summary are not.
-_LIST_ITEM = re.compile(r"\s*[*\-•·▪+]\s+\S")
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
-
-
-def _weight(line) -> int:
-    return max(line.n_words - CORE_BASE_WORDS, 0) if line.is_prose else 0
-
-
-# A word with a letter in it (not a number, nor a time).
-_LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")
-# What a headline above a standfirst is not, besides a list item: a nested list item (text renderings
-# mark one with a lower-case "o"), a line ending a sentence, a line with a clock time ("Updated 5:27 am CST").
-_NOT_HEADLINE = re.compile(r"\s*o\s+\S|.*(?:\d:\d\d|\.\s*$)")
 
 
 class HeuristicRule(Rule):
@@ -140,245 +121,57 @@ class HeuristicRule(Rule):
                  (self.not_title, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL)]
         return tuple((regex, mode) for regex, mode in pairs if regex is not None)
 
+    def native(self):
+        """The detector in the Rust engine (src/heuristic.rs), made on first use: a rule is loaded in
+        the parent of a batch and pickled to its workers, and the native object is not picklable."""
+        native = self.__dict__.get("_native")
+        if native is None:
+            params = {key: getattr(self, key) for key in _NATIVE_PARAMS}
+            params.update(has_evidence=self.evidence is not None, has_article_end=self.article_end is not None,
+                          has_comment_end=self.comment_end is not None, boundary_cost=float(self.boundary_cost))
+            native = self.__dict__["_native"] = _engine.Heuristic(params)
+        return native
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_native", None)
+        return state
+
     def find(self, doc):
-        if self.detector == "outside-core":
-            yield from self._outside_core(doc)
-        elif self.detector == "short-line-run":
-            yield from self._short_line_runs(doc)
-        else:
-            yield from self._link_like(doc)
+        def lines(regex, mode=FULL):
+            if regex is None:
+                return []
+            return fullmatch_lines(doc, regex) if mode == FULL else [index for index, _, _ in search_lines(doc, regex)]
 
-    def _span(self, doc, first, last, reason):
-        span = self.span_lines(doc, first, last)
-        return type(span)(span.start, span.end, span.rule, f"{self.meta.reason}: {reason}")
-
-    # outside-core -------------------------------------------------------------------------------
-
-    def _short(self, line) -> bool:
-        return not line.is_prose and line.n_words <= self.max_words
-
-    def _outside_core(self, doc):
-        teaser = (self.teaser_units, self.teaser_max_words, self.glued_run) if self.teaser_units else None
-        core = doc.core_excluding(self.not_core, self.evidence if self.boundary_cost else None, self.boundary_cost,
-                                  teaser)
-        if core is None:
+        found = self.native().find(
+            doc.native, lines(self.evidence), lines(self.article_end), lines(self.comment_end),
+            lines(self.not_title, SEARCH), lines(self.not_core, SEARCH),
+            lines(_LINK_LIKE) if self.detector == "link-like" else [])
+        if not found:
             return
-        lines = doc.lines
-        weak = sum(line.n_words for line in lines[core[0]:core[1] + 1] if line.is_prose) < self.min_core_words
-        if weak and (self.weak_core == "skip" or max(line.n_words for line in lines[core[0]:core[1] + 1]
-                                                     if line.is_prose) < self.weak_core_min_line):
-            return
-        # The lines the evidence and article_end regexes match in full, from one scan of the document.
-        marked = None if self.evidence is None else set(fullmatch_lines(doc, self.evidence))
-        end_lines = set() if self.article_end is None else set(fullmatch_lines(doc, self.article_end))
-        comment_lines = set() if self.comment_end is None else set(fullmatch_lines(doc, self.comment_end))
-        end_lines |= comment_lines
+        reasons = self._reasons()
+        rule = self.meta.id
+        for start, end, what in found:
+            yield Span(start, end, rule, reasons[what])
 
-        def mark(line) -> bool:
-            return marked is None or line.index in marked
+    def _reasons(self) -> tuple[str, ...]:
+        """What a span says, by the detector's code for it (src/heuristic.rs): which detector and
+        parameters fired, after the rule's own reason."""
+        reasons = self.__dict__.get("_reason_texts")
+        if reasons is None:
+            reasons = self.__dict__["_reason_texts"] = tuple(f"{self.meta.reason}: {reason}" for reason in (
+                f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
+                f"min_evidence={self.min_evidence})",
+                f"a menu block around a weak core (min_core_words={self.min_core_words}, "
+                f"weak_core_max_words={self.weak_core_max_words}, min_lines={self.min_lines})",
+                f"short-line run (min_run={self.min_run}, max_words={self.max_words})",
+                f"link-like line (max_words={self.max_words}, inside_core={self.inside_core})",
+            ))
+        return reasons
 
-        def ends_article(line) -> bool:
-            return line.n_words <= BOUNDARY_MAX_WORDS and line.index in end_lines
 
-        furniture = (marked or set()) | end_lines
-        core = self._cut_at_article_end(lines, core, ends_article, comment_lines, furniture)
-        reason = (
-            f"outside the article core (max_words={self.max_words}, min_lines={self.min_lines}, "
-            f"min_evidence={self.min_evidence})"
-        )
-        if weak:
-            reason = (f"a menu block around a weak core (min_core_words={self.min_core_words}, "
-                      f"weak_core_max_words={self.weak_core_max_words}, min_lines={self.min_lines})")
-        head = [line for line in lines[:core[0]] if not line.is_blank]
-        teasers = set(doc.teaser_summaries(*teaser)) if teaser else set()
-        # The article's title sits just above its first paragraph: keep the nearest headline lines.
-        not_title = set() if self.not_title is None else {index for index, _, _ in search_lines(doc, self.not_title)}
-        kept = self._title_lines([line for line in head if line.index not in not_title], teasers, furniture)
-        head = [line for line in head if line.index not in kept]
-        tail = [line for line in lines[core[1] + 1:] if not line.is_blank]
-        # The evidence is counted over the whole page: a menu's labels above the article show that the
-        # text is a whole page, so its tail is page furniture too (and the other way round).
-        page_marks = sum(1 for line in (*head, *tail) if mark(line))
-        tables = self._tables_near(doc, core, furniture) if self.table_rows or self.list_rows else set()
-        head = [line for line in head if line.index not in tables]
-        tail = [line for line in tail if line.index not in tables]
-        for name, side in (("head", head), ("tail", tail)):
-            if self.side not in (name, "both"):
-                continue
-            short = [line for line in side if self._short(line)]
-            if len(short) < self.min_lines or page_marks < self.min_evidence:
-                continue
-            # After the article, a "Comments" or "Related posts" heading marks furniture too; before
-            # it such a heading may sit in a teaser of the article itself.
-            marks = [line.index for line in side if mark(line) or (name == "tail" and ends_article(line))]
-            marks = marks or [float("inf") if name == "tail" else -1]
-            # Prose goes only beyond the furniture's labels (before the last one in the head, after
-            # the first one in the tail): prose between them and the core may be the article's own
-            # opening or closing paragraph that the core missed.
-            if weak:
-                for index in self._menu_blocks(side, mark):
-                    yield self._span(doc, index, index, reason)
-                continue
-            for line in side:
-                short = self._short(line)
-                if not (short or self.prose_too):
-                    continue
-                if short or line.index in teasers:
-                    pass
-                elif name == "head" and line.index > marks[-1]:
-                    continue
-                elif name == "tail" and line.index < marks[0]:
-                    continue
-                yield self._span(doc, line.index, line.index, reason)
-
-    def _tables_near(self, doc, core, furniture) -> set[int]:
-        """Indexes of the lines of the tables next to the core (see table_gap) or running into it, and
-        the lines between; after the core, lists (see list_rows) too."""
-        kept: set[int] = set()
-        lines = doc.lines
-        tables = doc.tables(self.table_rows) if self.table_rows else []
-        tables_set = set(tables)
-        after = sorted(tables_set | set(self._lists(lines, core, furniture))) if self.list_rows else tables
-        for step, ordered in ((1, after), (-1, tables[::-1])):
-            reach = core[1] if step > 0 else core[0]
-            for first, last in ordered:
-                near, far = (first, last) if step > 0 else (last, first)
-                if (far - reach) * step <= 0:
-                    continue  # inside the core or on its other side
-                if (near - reach) * step > 0:
-                    between = range(reach + step, near, step)
-                    if (sum(1 for index in between if lines[index].plain) > self.table_gap
-                            or any(index in furniture for index in between)):
-                        break
-                kept.update(range(min(reach, far), max(reach, far) + 1))
-                reach = far
-                if (first, last) not in tables_set:
-                    break  # a list ends the article: what follows it is the page's again
-        kept.difference_update(range(core[0], core[1] + 1))
-        return kept
-
-    def _lists(self, lines, core, furniture):
-        """(first, last) of each block of at least list_rows successive content lines (no blank line
-        between) after the core that holds no furniture label nor article-end heading."""
-        block: list = []
-        for line in [*lines[core[1] + 1:], None]:
-            if line is not None and not line.is_blank:
-                block.append(line)
-                continue
-            # One indentation throughout: a menu's or a thread's nested items are no flat list.
-            if (len(block) >= self.list_rows and not any(item.index in furniture for item in block)
-                    and len({_indent(item.text) for item in block}) == 1):
-                yield block[0].index, block[-1].index
-            block = []
-
-    def _menu_blocks(self, side, mark):
-        """Indexes of the lines in runs of at least min_lines successive content lines of at most
-        weak_core_max_words words (blank lines between them ignored) holding a furniture label."""
-        run: list = []
-        for line in [*side, None]:
-            if line is not None and not line.is_prose and line.n_words <= self.weak_core_max_words:
-                run.append(line)
-                continue
-            if len(run) >= self.min_lines and any(mark(item) for item in run):
-                yield from (item.index for item in run)
-            run = []
-
-    def _cut_at_article_end(self, lines, core, ends_article, comment_lines, furniture):
-        if self.article_end is None and self.comment_end is None:
-            return core
-        # The share is weighed as the core weighs prose (words beyond a short sentence): a comment
-        # form's one-line instructions and a thread's short replies count little against an article.
-        total = sum(_weight(line) for line in lines[core[0]:core[1] + 1])
-        content = [line for line in lines[core[0]:core[1] + 1] if not line.is_blank]
-        prose_words, weight, last_content = 0, 0, core[0]
-        for position, line in enumerate(content):
-            # A "Related" box inside a news article is followed by more of the article: cut only
-            # where most of the core's prose lies above the heading, or a lower share
-            # (sparse_end_share) where what follows the heading is mostly short lines.
-            share = self.comment_end_share if line.index in comment_lines else ARTICLE_END_MIN_SHARE
-            if self.sparse_end_share is not None and ends_article(line) and self._sparse(content[position + 1:position + 1 + self.sparse_window]):
-                share = min(share, self.sparse_end_share)
-            if (prose_words >= self.min_core_words and weight >= total * share and ends_article(line)
-                    and not (line.index not in comment_lines and self._inline_box(content[position + 1:], furniture))):
-                return core[0], last_content
-            if line.is_prose:
-                prose_words += line.n_words
-                weight += _weight(line)
-            last_content = line.index
-        return core
-
-    def _inline_box(self, following, furniture) -> bool:
-        """Whether the core's content lines after a heading are a few short list items (a box's links,
-        no furniture label or heading among them), then paragraphs only: the article goes on after it."""
-        if not self.inline_box:
-            return False
-        links = 0
-        for line in following:
-            if line.is_prose:
-                break
-            if line.index in furniture or not _LIST_ITEM.match(line.text):
-                return False
-            links += 1
-        rest = following[links:]
-        return 2 <= links <= self.inline_box and bool(rest) and all(line.is_prose for line in rest)
-
-    @staticmethod
-    def _sparse(following) -> bool:
-        """Whether the content lines after a heading (sparse_window of them) hold no two prose lines
-        in a row: teasers (a headline, a byline, one summary each), not the article's next paragraphs."""
-        return not any(a.is_prose and b.is_prose for a, b in zip(following, following[1:]))
-
-    def _title_lines(self, head, teasers: set[int], furniture: set[int]) -> set[int]:
-        # Words of letters, not numbers: a date line ("February 7, 2020") between the title and the
-        # article is no title, and taking it for one let the title and standfirst go.
-        candidates = [
-            line for line in reversed(head)
-            if line.n_words >= 3 and not line.plain.endswith(":") and len(_LETTER_WORD.findall(line.plain)) >= 3
-        ]
-        kept = {line.index for line in candidates[:self.keep_title]}
-        standfirst: list[int] = []
-        for line in candidates if self.keep_standfirst else ():
-            if not line.is_prose:  # the headline above the standfirst, if it reads as one
-                headline = not (line.index in furniture or _LIST_ITEM.match(line.text) or _NOT_HEADLINE.match(line.text))
-                return {line.index, *standfirst} if standfirst and headline else kept
-            if _LIST_ITEM.match(line.text):
-                continue  # a list's item, a caption set as one: no part of a standfirst, not kept
-            if line.index in teasers or len(standfirst) == self.keep_standfirst:
-                break  # a teaser's summary, or more prose than a standfirst: no title to find
-            standfirst.append(line.index)
-        return kept
-
-    # short-line-run -----------------------------------------------------------------------------
-
-    def _short_line_runs(self, doc):
-        core = doc.core
-        reason = f"short-line run (min_run={self.min_run}, max_words={self.max_words})"
-        run: list[int] = []
-        for line in [*doc.lines, None]:
-            if line is not None and line.is_blank:
-                continue
-            usable = line is not None and self._short(line)
-            if usable and core and not self.inside_core and core[0] <= line.index <= core[1]:
-                usable = False
-            if usable:
-                run.append(line.index)
-                continue
-            if len(run) >= self.min_run:
-                yield self._span(doc, run[0], run[-1], reason)
-            run = []
-
-    # link-like ----------------------------------------------------------------------------------
-
-    def _link_like(self, doc):
-        reason = f"link-like line (max_words={self.max_words}, inside_core={self.inside_core})"
-        core = doc.core
-        lines = doc.lines
-        for index in fullmatch_lines(doc, _LINK_LIKE):  # answered with the rules' own regexes, in one scan
-            line = lines[index]
-            # Inside the article a bar-separated line is a table row and a URL a cited source.
-            if core and not self.inside_core and core[0] <= line.index <= core[1]:
-                continue
-            if line.plain.startswith("|"):
-                continue
-            if line.plain and line.n_words <= self.max_words:
-                yield self._span(doc, line.index, line.index, reason)
+# The parameters the Rust detector takes as they are (the regexes go as the lines they match).
+_NATIVE_PARAMS = ("detector", "side", "max_words", "min_lines", "keep_title", "keep_standfirst", "min_run",
+                  "inside_core", "min_evidence", "prose_too", "min_core_words", "weak_core", "weak_core_max_words",
+                  "weak_core_min_line", "comment_end_share", "sparse_end_share", "sparse_window", "inline_box",
+                  "teaser_units", "teaser_max_words", "glued_run", "table_rows", "table_gap", "list_rows")
