@@ -174,9 +174,9 @@ def _lines(native, text: str) -> list[Line]:
     and so in a line's text here."""
     text = native_text(text)
     lines = []
-    for index, (start, end, plain, n_words, paragraph, prose) in enumerate(native.lines()):
+    for index, (start, end, plain, key, n_words, paragraph, prose) in enumerate(native.lines()):
         raw = text[start:end]
         if plain is None:  # the line as it is
             plain = raw
-        lines.append(Line(index, start, end, raw, plain, plain.casefold() if plain else plain, n_words, paragraph, prose))
+        lines.append(Line(index, start, end, raw, plain, plain if key is None else key, n_words, paragraph, prose))
     return lines

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use regex::Regex;
 
 use crate::line_matcher::contained;
-use crate::text::{invisible, line_bounds, py_isspace, Text};
+use crate::text::{casefold, invisible, line_bounds, py_isspace, Text};
 
 /// A line is prose when it reads as a sentence of the article, not as a label or headline.
 pub const PROSE_MIN_WORDS: usize = 10;
@@ -138,6 +138,8 @@ pub struct Line {
     pub raw: (usize, usize),
     pub plain: String,
     pub plain_is_raw: bool,
+    /// The plain text casefolded: what literal phrases and copies are compared by.
+    pub key: String,
     pub n_words: usize,
     /// The index of the blank-line separated block; -1 for blank lines.
     pub paragraph: i64,
@@ -164,7 +166,8 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         let raw = (start_byte, end_byte);
         if plain.is_empty() {
             previous_blank = true;
-            lines.push(Line { start, end, raw, plain, plain_is_raw, n_words: 0, paragraph: -1, prose: false, score: None });
+            let key = String::new();
+            lines.push(Line { start, end, raw, plain, plain_is_raw, key, n_words: 0, paragraph: -1, prose: false, score: None });
             continue;
         }
         if previous_blank {
@@ -174,13 +177,15 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         let n_words = count_words(&plain);
         let prose = reads_as_prose(&plain, n_words);
         let score = Some(core_score(&plain, n_words, prose));
-        lines.push(Line { start, end, raw, plain, plain_is_raw, n_words, paragraph, prose, score });
+        let key = casefold(&plain);
+        lines.push(Line { start, end, raw, plain, plain_is_raw, key, n_words, paragraph, prose, score });
     }
     lines
 }
 
-/// A line as Python takes it: (start, end, plain or None for the raw line, n_words, paragraph, prose).
-type PyLine = (usize, usize, Option<String>, usize, i64, bool);
+/// A line as Python takes it: (start, end, plain or None for the raw line, key or None for the plain
+/// text, n_words, paragraph, prose).
+type PyLine = (usize, usize, Option<String>, Option<String>, usize, i64, bool);
 
 /// A document's text and lines, made once per document and pass; document.py's Document holds one,
 /// builds its Line tuples from `lines()` and asks it for the page analyses the heuristic kind uses
@@ -212,7 +217,8 @@ impl NativeDocument {
             .iter()
             .map(|line| {
                 let plain = if line.plain_is_raw { None } else { Some(line.plain.clone()) };
-                (line.start, line.end, plain, line.n_words, line.paragraph, line.prose)
+                let key = if line.key == line.plain { None } else { Some(line.key.clone()) };
+                (line.start, line.end, plain, key, line.n_words, line.paragraph, line.prose)
             })
             .collect()
     }

@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 
 mod atoms;
+mod casefold_table;
 mod document;
 mod heuristic;
 mod line_matcher;

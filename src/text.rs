@@ -68,6 +68,22 @@ pub fn utf8_ok(text: &pyo3::Bound<'_, pyo3::types::PyString>) -> bool {
     pyo3::types::PyStringMethods::to_str(text).is_ok()
 }
 
+/// `str.casefold()`: Unicode's full case folding, from the table Python's own made
+/// (tools/casefold_table.py).
+pub fn casefold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match crate::casefold_table::CASEFOLD.binary_search_by_key(&c, |&(from, _)| from) {
+            Ok(at) => out.push_str(crate::casefold_table::CASEFOLD[at].1),
+            Err(_) => out.push(c),
+        }
+    }
+    out
+}
+
 /// Characters in a UTF-8 byte string (its bytes that start one).
 pub fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
@@ -149,5 +165,11 @@ mod tests {
         assert!(py_isspace('\x1f') && py_isspace('\u{85}') && py_isspace('\u{3000}'));
         assert!(!py_isspace('\u{200b}') && !py_isspace('\u{180e}'));
         assert!(blank(" \u{200b}\u{feff}\t") && !blank(" x "));
+    }
+
+    #[test]
+    fn casefold_is_pythons() {
+        assert_eq!(casefold("Straße ΣΑΣ ς ﬁ İ"), "strasse σασ σ fi i\u{307}");
+        assert_eq!(casefold("ABC def"), "abc def");
     }
 }
