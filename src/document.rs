@@ -5,7 +5,8 @@
 //! space (`str.split()`, `str.strip()`), its lengths in characters, and its regexes' matches (the ones
 //! used here have no backreference, so the regex crate's leftmost-first match is Python's).
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
 
 use pyo3::prelude::*;
 use regex::Regex;
@@ -194,9 +195,29 @@ type PyLine = (usize, usize, Option<String>, Option<String>, usize, i64, bool);
 pub struct NativeDocument {
     pub text: String,
     pub lines: Vec<Line>,
+    /// The lines by their key less TRIM at its ends (the phrase kind's lookup), made on first use.
+    key_index: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl NativeDocument {
+    pub fn from_text(text: String) -> Self {
+        NativeDocument { lines: split_lines(&text), text, key_index: OnceLock::new() }
+    }
+
+    /// The non-blank lines by their phrase key (kinds/phrase.rs).
+    pub fn lines_by_key(&self) -> &HashMap<String, Vec<usize>> {
+        self.key_index.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (at, line) in self.lines.iter().enumerate() {
+                let key = line.key.trim_matches(crate::kinds::phrase::TRIM);
+                if !line.is_blank() && !key.is_empty() {
+                    index.entry(key.to_string()).or_default().push(at);
+                }
+            }
+            index
+        })
+    }
+
     pub fn raw(&self, index: usize) -> &str {
         let (start, end) = self.lines[index].raw;
         &self.text[start..end]
@@ -208,7 +229,7 @@ impl NativeDocument {
     #[new]
     fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
         let text = text.to_string();
-        py.allow_threads(|| contained(|| NativeDocument { lines: split_lines(&text), text }))
+        py.allow_threads(|| contained(|| NativeDocument::from_text(text)))
     }
 
     /// Every line's features, for the Python Line tuples.

@@ -55,6 +55,23 @@ class Rule:
     def find(self, doc: Document) -> Iterator[Span]:
         raise NotImplementedError
 
+    def make_native(self):
+        """The rule in the Rust engine (src/kinds/), for a kind whose find() runs there."""
+        raise NotImplementedError
+
+    def native(self):
+        """make_native()'s object, made on first use and kept. It cannot be pickled, so it is left out
+        of the rule's pickle: a batch's workers, which get the rules pickled, make their own."""
+        native = self.__dict__.get("_native")
+        if native is None:
+            native = self.__dict__["_native"] = self.make_native()
+        return native
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_native", None)
+        return state
+
     def line_regexes(self) -> tuple[tuple[object, str], ...]:
         """(regex, "full" | "search") pairs this kind runs on every line's plain text through
         cleaner.matching, so a RuleSet matches them all in one pass."""

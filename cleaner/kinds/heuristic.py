@@ -121,21 +121,11 @@ class HeuristicRule(Rule):
                  (self.not_title, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL)]
         return tuple((regex, mode) for regex, mode in pairs if regex is not None)
 
-    def native(self):
-        """The detector in the Rust engine (src/heuristic.rs), made on first use: a rule is loaded in
-        the parent of a batch and pickled to its workers, and the native object is not picklable."""
-        native = self.__dict__.get("_native")
-        if native is None:
-            params = {key: getattr(self, key) for key in _NATIVE_PARAMS}
-            params.update(has_evidence=self.evidence is not None, has_article_end=self.article_end is not None,
-                          has_comment_end=self.comment_end is not None, boundary_cost=float(self.boundary_cost))
-            native = self.__dict__["_native"] = _engine.Heuristic(params)
-        return native
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_native", None)
-        return state
+    def make_native(self):
+        params = {key: getattr(self, key) for key in _NATIVE_PARAMS}
+        params.update(has_evidence=self.evidence is not None, has_article_end=self.article_end is not None,
+                      has_comment_end=self.comment_end is not None, boundary_cost=float(self.boundary_cost))
+        return _engine.Heuristic(params)
 
     def find(self, doc):
         def lines(regex, mode=FULL):

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from ..document import plain_text
-from ..matching import cached
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
 
-# Trailing punctuation and arrows that widgets put after a label ("Read more »", "Share:").
+# Trailing punctuation and arrows that widgets put after a label ("Read more »", "Share:"); src/kinds/
+# phrase.rs strips the same from each line's key.
 _TRIM = " .:!?…»«›‹>|-–—→·•"
 
 
@@ -24,20 +26,9 @@ class PhraseRule(Rule):
             raise self.error("'phrases' holds an entry that is only punctuation")
 
     def find(self, doc):
-        # Every phrase rule looks up the same stripped keys: indexed once per document, so a rule costs
-        # a set intersection, not a pass over the lines.
-        lines_by_key = cached(doc, "phrase-keys", lambda: _lines_by_key(doc))
-        # intersection() walks the document's keys (a few dozen); `keys() & frozenset` walked every
-        # phrase of the rule (up to 164), for each rule and pass, as dict views only swap for a set.
-        found = sorted(index for key in self.phrases.intersection(lines_by_key) for index in lines_by_key[key])
-        for index in found:
-            yield self.span_lines(doc, index, index)
+        rule = self.meta.id
+        for start, end in self.native().find(doc.native):
+            yield Span(start, end, rule, self.meta.reason)
 
-
-def _lines_by_key(doc) -> dict[str, list[int]]:
-    lines_by_key: dict[str, list[int]] = {}
-    for line in doc.lines:
-        key = line.key.strip(_TRIM) if line.plain else ""
-        if key:
-            lines_by_key.setdefault(key, []).append(line.index)
-    return lines_by_key
+    def make_native(self):
+        return _engine.Phrases(sorted(self.phrases))
