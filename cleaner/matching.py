@@ -51,7 +51,7 @@ _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
 class LineMatcher:
     """The rule regexes of a list of rules, compiled once in the Rust engine, by position."""
 
-    def __init__(self, regexes: list[tuple[object, str]]):
+    def __init__(self, regexes: list[tuple[object, str]], phrases: list[tuple[object, frozenset[str]]] = ()):
         self._index: dict[tuple[int, str], int] = {}
         native: list[tuple[str, bool]] = []  # (pattern, full) by position
         for regex, mode in regexes:
@@ -61,6 +61,11 @@ class LineMatcher:
                 native.append((regex.pattern, mode == FULL))
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
         self.native = _engine.LineMatcher(native)
+        # The phrase rules' keys, all in one lookup (src/kinds/phrase.rs): a document's keys are looked
+        # up once for every rule, not once per rule. Positions by id(rule); the rules are kept alive.
+        self._phrase_rules = [rule for rule, _ in phrases]
+        self._phrase_position = {id(rule): position for position, (rule, _) in enumerate(phrases)}
+        self.phrases = _engine.PhraseMatcher([sorted(keys) for _, keys in phrases]) if phrases else None
         self._rule_positions: dict[int, frozenset[int]] = {}
         # id(list of rules) -> (that list, [(index, positions) of its rules that need a match]); the
         # list is kept so that its id cannot be reused while cached.
@@ -354,6 +359,20 @@ def _per_line(state: _DocLines, regex, mode: str, indexes) -> list[tuple[int, in
     return found
 
 
+def phrase_lines(doc, rule) -> list[tuple[int, int]] | None:
+    """The lines (start, end) a phrase rule's phrases equal, from one lookup of the document's keys for
+    all the phrase rules of the matcher attached to `doc`; None when it does not hold the rule."""
+    state = _state(doc)
+    matcher = state.matcher
+    position = None if matcher is None else matcher._phrase_position.get(id(rule))
+    if position is None:
+        return None
+    found = state.results.get("phrase-lines")
+    if found is None:
+        found = state.results["phrase-lines"] = matcher.phrases.scan(doc.native)
+    return found[position]
+
+
 def cached(doc, name: str, compute):
     """A per-document value shared by all rules of a kind (e.g. the phrase keys of every line)."""
     state = _state(doc)
@@ -375,5 +394,6 @@ def matcher_for(rules) -> LineMatcher:
     if matcher is None:
         if len(_MATCHERS) >= _MAX_MATCHERS:
             _MATCHERS.pop(next(iter(_MATCHERS)))
-        matcher = _MATCHERS[key] = LineMatcher([pair for rule in key for pair in rule.line_regexes()])
+        matcher = _MATCHERS[key] = LineMatcher([pair for rule in key for pair in rule.line_regexes()],
+                                               [(rule, rule.phrases) for rule in key if rule.meta.kind == "phrase"])
     return matcher

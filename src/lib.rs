@@ -21,7 +21,12 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<document::NativeDocument>()?;
     m.add_class::<kinds::heuristic::Heuristic>()?;
     m.add_class::<kinds::phrase::Phrases>()?;
+    m.add_class::<kinds::phrase::PhraseMatcher>()?;
     m.add_class::<kinds::duplicate::Duplicate>()?;
+    m.add_class::<kinds::line::Line>()?;
+    m.add_class::<kinds::protect::Protect>()?;
+    m.add_class::<kinds::tail::Tail>()?;
+    m.add_class::<kinds::block::Block>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;

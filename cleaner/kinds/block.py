@@ -7,6 +7,8 @@ teaser headline after it). A line that reads as prose is never taken as a headli
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
 
 
@@ -26,52 +28,13 @@ class BlockRule(Rule):
         self.next_max_words = self.integer("next_max_words", 16, minimum=1)
 
     def line_regexes(self):
-        return ((self.start, FULL),)
+        return ((self.start, FULL),) if self.end is None else ((self.start, FULL), (self.end, FULL))
 
     def find(self, doc):
-        resume = 0  # a block's lines are not searched for another start
-        for index in fullmatch_lines(doc, self.start):
-            if index < resume or not doc.lines[index].plain:
-                continue
-            last = self._block_end(doc, index)
-            if last is not None:
-                yield self.span_lines(doc, index, last, anchor=index)
-                resume = last + 1
+        rule, reason = self.meta.id, self.meta.reason
+        ends = [] if self.end is None else fullmatch_lines(doc, self.end)
+        for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.start), ends):
+            yield Span(start, end, rule, reason, anchor)
 
-    def _block_end(self, doc, first: int) -> int | None:
-        if self.end is not None:
-            seen = 0
-            lines = doc.lines
-            for line in (lines[index] for index in range(first + 1, len(lines))):  # a slice would copy the rest
-                if line.is_blank:
-                    continue
-                seen += 1
-                if seen > self.max_lines:
-                    return None
-                if self.end.fullmatch(line.plain):
-                    return self._absorb_closing(doc, line.index)
-            return None
-        return self._take_headlines(doc, first)
-
-    def _absorb_closing(self, doc, last: int) -> int:
-        """Widgets often close with several lines ("Vote count: 0", "No votes so far!"): take them all."""
-        while (following := doc.next_content(last)) is not None and self.end.fullmatch(doc.lines[following].plain):
-            last = following
-        return last
-
-    def _take_headlines(self, doc, first: int) -> int:
-        last = first
-        following = doc.next_content(first)
-        if following is None:
-            return last
-        paragraph = doc.lines[following].paragraph
-        for line in doc.lines[following:following + self.take_next]:
-            if (
-                line.paragraph != paragraph
-                or line.is_prose
-                or line.n_words > self.next_max_words
-                or self.start.fullmatch(line.plain)
-            ):
-                break
-            last = line.index
-        return last
+    def make_native(self):
+        return _engine.Block(self.end is not None, self.take_next, self.max_lines, self.next_max_words)

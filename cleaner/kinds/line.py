@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
 
 
@@ -20,7 +22,9 @@ class LineRule(Rule):
         return ((self.pattern, FULL),)
 
     def find(self, doc):
-        for index in fullmatch_lines(doc, self.pattern):
-            line = doc.lines[index]
-            if line.plain and len(line.plain) <= self.max_chars:
-                yield self.span_lines(doc, index, index)
+        rule, reason = self.meta.id, self.meta.reason
+        for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern)):
+            yield Span(start, end, rule, reason)
+
+    def make_native(self):
+        return _engine.Line(self.max_chars)

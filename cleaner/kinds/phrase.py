@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..document import plain_text
+from ..matching import phrase_lines
 from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
@@ -27,7 +28,10 @@ class PhraseRule(Rule):
 
     def find(self, doc):
         rule = self.meta.id
-        for start, end in self.native().find(doc.native):
+        found = phrase_lines(doc, self)
+        if found is None:  # no matcher holds the rule (a rule tried alone)
+            found = self.native().find(doc.native)
+        for start, end in found:
             yield Span(start, end, rule, self.meta.reason)
 
     def make_native(self):

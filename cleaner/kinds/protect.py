@@ -1,7 +1,9 @@
 """`protect`: lines that must never be removed, whatever other rules match. The engine honours them."""
 from __future__ import annotations
 
-from ..matching import FULL, cached, fullmatch_lines
+from ..matching import FULL, fullmatch_lines
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
 
 
@@ -24,26 +26,9 @@ class ProtectRule(Rule):
         return ((self.pattern, FULL),)
 
     def find(self, doc):
-        matched = [index for index in fullmatch_lines(doc, self.pattern) if doc.lines[index].plain]
-        guarded = set(matched)
-        if self.block_share and len(matched) >= self.block_min:
-            hits: dict[int, int] = {}  # paragraph (block) -> its matching lines
-            for index in matched:
-                paragraph = doc.lines[index].paragraph
-                hits[paragraph] = hits.get(paragraph, 0) + 1
-            sizes = _paragraph_sizes(doc)
-            blocks = {paragraph for paragraph, found in hits.items()
-                      if found >= self.block_min and found >= self.block_share * sizes[paragraph]}
-            guarded.update(line.index for line in doc.lines if line.plain and line.paragraph in blocks)
-        for index in sorted(guarded):
-            yield self.span_lines(doc, index, index)
+        rule, reason = self.meta.id, self.meta.reason
+        for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern)):
+            yield Span(start, end, rule, reason)
 
-
-def _paragraph_sizes(doc) -> dict[int, int]:
-    """Lines per paragraph (blank-line separated block), computed once per document."""
-    def count():
-        found: dict[int, int] = {}
-        for line in doc.lines:
-            found[line.paragraph] = found.get(line.paragraph, 0) + 1
-        return found
-    return cached(doc, "paragraph sizes", count)
+    def make_native(self):
+        return _engine.Protect(self.block_share, self.block_min)

@@ -8,6 +8,8 @@ short closing line of the article looks the same as a teaser headline.
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
 
 
@@ -26,24 +28,10 @@ class TailRule(Rule):
     def line_regexes(self):
         return ((self.marker, FULL),)
 
-    def _teaser_like(self, line) -> bool:
-        return line.is_blank or (not line.is_prose and line.n_words <= self.max_words)
-
     def find(self, doc):
-        core = doc.core
-        after = core[1] + 1 if core else 0
-        lines = doc.lines
-        resume = after  # a run's lines are not searched for another marker
-        for index in fullmatch_lines(doc, self.marker):
-            line = lines[index]
-            if index >= resume and line.plain and line.n_words <= self.max_words:
-                first = index
-                while first - 1 >= after and self._teaser_like(lines[first - 1]):
-                    first -= 1
-                last = index
-                while last + 1 < len(lines) and self._teaser_like(lines[last + 1]):
-                    last += 1
-                content = [i for i in range(first, last + 1) if not lines[i].is_blank]
-                if len(content) <= self.max_lines:
-                    yield self.span_lines(doc, content[0], content[-1], anchor=index)
-                resume = last + 1
+        rule, reason = self.meta.id, self.meta.reason
+        for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.marker)):
+            yield Span(start, end, rule, reason, anchor)
+
+    def make_native(self):
+        return _engine.Tail(self.max_words, self.max_lines)
