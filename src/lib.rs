@@ -27,6 +27,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kinds::protect::Protect>()?;
     m.add_class::<kinds::tail::Tail>()?;
     m.add_class::<kinds::block::Block>()?;
+    m.add_class::<kinds::caption::Caption>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;

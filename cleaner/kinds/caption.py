@@ -4,15 +4,15 @@ A line carrying a credit ("(AP Photo/...)", "Photo:", "Getty Images") is a capti
 content words without the credit. When too few of them occur in the rest of the document, the photo
 belongs to another story (a teaser image, a recycled file photo) and the caption goes; a caption about
 the article's own subject stays. A bare credit with no subject at all ("Photo: Reuters") goes too.
+Content words are words of three letters or more, casefolded, less the function words below, with a
+crude plural fold ("protesters" ~ "protester"). The rule runs in the Rust engine (src/kinds/caption.rs).
 """
 from __future__ import annotations
 
-import re
-
 from ..matching import SEARCH, search_lines
+from ..model import Span
+from ..native import engine as _engine
 from .base import Rule
-
-_TOKEN = re.compile(r"[^\W\d_]{3,}")
 # Function words of the languages the pack covers: they would make any caption look on-topic.
 _STOPWORDS = frozenset(
     """
@@ -27,12 +27,6 @@ _STOPWORDS = frozenset(
     los las una por con para del que sus como más pero fue
     """.split()
 )
-
-
-def content_words(text: str) -> set[str]:
-    tokens = set(_TOKEN.findall(text.casefold())) - _STOPWORDS
-    # A crude plural fold ("protesters" ~ "protester") is enough for an overlap measure.
-    return {token[:-1] if len(token) > 4 and token.endswith("s") else token for token in tokens}
 
 
 class CaptionRule(Rule):
@@ -52,19 +46,9 @@ class CaptionRule(Rule):
         return ((self.credit, SEARCH),)
 
     def find(self, doc):
-        captions = []
-        for index, start, end in search_lines(doc, self.credit):
-            line = doc.lines[index]
-            if line.plain and line.n_words <= self.max_words:
-                subject = line.plain[:start] + " " + line.plain[end:]
-                captions.append((line, content_words(subject)))
-        if not captions:
-            return
-        caption_lines = {line.index for line, _ in captions}
-        # One scan of the other lines joined (a token never spans a line break), not one per line.
-        article = content_words("\n".join(line.plain for line in doc.lines if line.index not in caption_lines))
-        for line, subject in captions:
-            if len(subject) < self.min_subject_words:
-                yield self.span_lines(doc, line.index, line.index)
-            elif len(subject & article) / len(subject) < self.min_overlap:
-                yield self.span_lines(doc, line.index, line.index)
+        rule, reason = self.meta.id, self.meta.reason
+        for start, end in self.native().find(doc.native, search_lines(doc, self.credit)):
+            yield Span(start, end, rule, reason)
+
+    def make_native(self):
+        return _engine.Caption(self.min_overlap, self.min_subject_words, self.max_words, sorted(_STOPWORDS))

@@ -2,6 +2,7 @@
 //! check a rule's parameters, and hand each document to these).
 
 pub mod block;
+pub mod caption;
 pub mod duplicate;
 pub mod heuristic;
 pub mod line;
