@@ -6,7 +6,7 @@ document costs one pass of feature extraction whatever the size of the rule pack
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -59,19 +59,21 @@ class Line(NamedTuple):
 
 @dataclass
 class Document:
+    """A text's lines: the Rust engine's NativeDocument (`native`), which the rules run on, and the
+    same lines as Python tuples (`lines`), made on first use, for the tools that read them (learn,
+    explain, the rule examples' checks, tests)."""
+
     text: str
-    lines: list[Line] = field(init=False)
 
     def __post_init__(self) -> None:
         self.native = _engine.NativeDocument(native_text(self.text))
-        self.lines = _lines(self.native, self.text)
         self._cores: dict[str | None, tuple[int, int] | None] = {}
         self._teasers: dict[tuple[int, int], list[int]] = {}
         self._tables: dict[int, list[tuple[int, int]]] = {}
 
     @cached_property
-    def prose_indexes(self) -> list[int]:
-        return [line.index for line in self.lines if line.is_prose]
+    def lines(self) -> list[Line]:
+        return _lines(self.native, self.text)
 
     @cached_property
     def core(self) -> tuple[int, int] | None:
@@ -147,18 +149,6 @@ class Document:
         if index > core[1]:
             return "tail"
         return "body"
-
-    def next_content(self, index: int) -> int | None:
-        """Index of the first non-blank line after `index`."""
-        lines = self.lines
-        for following in range(index + 1, len(lines)):  # not a slice: that copies the rest of the document
-            if lines[following].plain:
-                return following
-        return None
-
-    def span(self, first: int, last: int) -> tuple[int, int]:
-        """Character offsets covering lines first..last inclusive."""
-        return self.lines[first].start, self.lines[last].end
 
 
 # Core scoring (src/document.rs, src/page.rs): a prose line brings its words beyond CORE_BASE_WORDS (at

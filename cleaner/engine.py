@@ -97,12 +97,7 @@ def _same_lines(doc: Document, output: str) -> bool:
     last content is nothing to any of them: every walk over lines skips blank ones or stops at them as
     at the end, a regex that matches one is used only for lines with text, and a span on it is empty.
     The output has no \r, so it splits as the Document would split it."""
-    lines = doc.lines
-    texts = output.split("\n")
-    texts.pop()  # the output ends with a newline (or is empty, and then it is not doc's lines)
-    if not texts or len(texts) > len(lines):
-        return False
-    return all(line.text == t for line, t in zip(lines, texts)) and all(not line.text for line in lines[len(texts):])
+    return doc.native.same_lines(output)
 
 
 def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:
@@ -124,7 +119,7 @@ def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Remov
 def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
     protected: list[Span] = []
     found: list[tuple[Span, Rule, int]] = []
-    line_starts = [line.start for line in doc.lines]
+    line_starts = doc.native.line_starts()
     attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
     silent = silent_rules(doc, rules)
     for order, rule in enumerate(rules):
@@ -242,5 +237,4 @@ def render(doc: Document, removals: list[Removal]) -> str:
 def _render(doc: Document, removals: list[Removal]):
     """render(), as the Rust engine's `Rendered`: the text, and where each of its pieces came from, so
     that removals found in it can be moved back to the input (`map_back`)."""
-    return _engine.render(doc.text, [bool(line.plain) for line in doc.lines],
-                          [(r.start, r.end) for r in removals])
+    return _engine.render(doc.native, [(r.start, r.end) for r in removals])

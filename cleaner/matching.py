@@ -100,7 +100,7 @@ class _DocLines:
     `previous` is the state of the same cleaning's previous pass, whose answers carry over (_carried)."""
 
     def __init__(self, doc, matcher: LineMatcher | None, previous: "_DocLines | None" = None):
-        plains = [line.plain for line in doc.lines]
+        plains = doc.native.plains()
         self.plains = plains
         self.joined = "\n".join(plains)
         # starts[i]: offset of line i in the joined text (each line is followed by one "\n").

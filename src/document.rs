@@ -244,6 +244,28 @@ impl NativeDocument {
             .collect()
     }
 
+    /// Every line's plain text (what the rules' regexes match).
+    fn plains(&self) -> Vec<String> {
+        self.lines.iter().map(|line| line.plain.clone()).collect()
+    }
+
+    /// Where each line starts, in characters.
+    fn line_starts(&self) -> Vec<usize> {
+        self.lines.iter().map(|line| line.start).collect()
+    }
+
+    /// Whether `output` holds exactly this document's lines, less empty lines at its end, each followed
+    /// by "\n" (engine._same_lines says why that means a pass over it finds nothing new).
+    fn same_lines(&self, output: &str) -> bool {
+        let Some(body) = output.strip_suffix('\n') else { return false };
+        let texts: Vec<&str> = body.split('\n').collect();
+        if texts.len() > self.lines.len() {
+            return false;
+        }
+        texts.iter().enumerate().all(|(i, text)| self.raw(i) == *text)
+            && (texts.len()..self.lines.len()).all(|i| self.raw(i).is_empty())
+    }
+
     /// The article core (page::core) with the lines `not_core` and `teaser` scored as gaps and the
     /// short lines `boundary` costing `boundary_cost`.
     fn core(

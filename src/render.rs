@@ -10,6 +10,7 @@ use std::cmp::Reverse;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use crate::document::NativeDocument;
 use crate::line_matcher::contained;
 use crate::text::{blank, line_bounds, py_isspace, rstrip, Text};
 
@@ -135,13 +136,17 @@ pub struct Rendered {
     segments: Vec<(usize, usize, usize)>,
 }
 
-/// The kept text of `text` less the removals `cuts` ((start, end), sorted, disjoint): a line emptied by
-/// removals disappears with its break (`plain[i]`: whether line i has text to a reader, so that it was
-/// emptied rather than blank), blank runs fold to one, no blank line at the start or end, one trailing
+/// The kept text of the document less the removals `cuts` ((start, end), sorted, disjoint): a line
+/// emptied by removals disappears with its break (one with text to a reader, not a blank one), blank runs fold to one, no blank line at the start or end, one trailing
 /// newline, \n line endings, no BOM at the start.
 #[pyfunction]
-pub fn render(py: Python<'_>, text: &str, plain: Vec<bool>, cuts: Vec<(usize, usize)>) -> PyResult<Rendered> {
-    py.allow_threads(|| contained(|| render_text(&Text::new(text), &plain, &cuts)))?
+pub fn render(py: Python<'_>, doc: &NativeDocument, cuts: Vec<(usize, usize)>) -> PyResult<Rendered> {
+    py.allow_threads(|| {
+        contained(|| {
+            let plain: Vec<bool> = doc.lines.iter().map(|line| !line.is_blank()).collect();
+            render_text(&Text::new(&doc.text), &plain, &cuts)
+        })
+    })?
 }
 
 fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult<Rendered> {

@@ -77,12 +77,6 @@ class Rule:
         cleaner.matching, so a RuleSet matches them all in one pass."""
         return ()
 
-    def span_lines(self, doc: Document, first: int, last: int, anchor: int | None = None) -> Span:
-        """Lines first..last; `anchor`, the line the run was found from, when it is a run of lines."""
-        start, end = doc.span(first, last)
-        at = doc.lines[anchor].start if anchor is not None else -1
-        return Span(start, end, self.meta.id, self.meta.reason, at)
-
     # Parameter readers: each raises a RuleError naming the file, the rule and the key.
 
     def error(self, problem: str) -> RuleError:
