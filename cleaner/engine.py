@@ -13,7 +13,7 @@ from .matching import attach, matcher_for, silent_rules
 from .native import engine as _engine, native_text
 from .guardrail import Guardrail
 from .kinds import Rule
-from .model import Removal, Result, Span
+from .model import Removal, Result
 from .ruleset import RuleSet, default_rules
 
 
@@ -104,7 +104,7 @@ def _removals(doc: Document, rules: list[Rule], previous: Document | None = None
     """The removals the rules find in `doc`; `previous`, the pass `doc`'s text came out of, lends its
     regex answers for the lines both hold."""
     protected, found = _find_spans(doc, rules, previous)
-    return _resolve(doc, found, protected)
+    return _resolve(doc, found, protected, rules)
 
 
 def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Removal]) -> list[Removal]:
@@ -117,23 +117,27 @@ def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Remov
 
 
 def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
-    protected: list[Span] = []
-    found: list[tuple[Span, Rule, int]] = []
-    line_starts = doc.native.line_starts()
+    """The rules' spans as (start, end, order, reason, anchor) tuples (`order`: the rule's place in
+    `rules`), and the protected ranges, (start, end) each."""
+    protected: list[tuple[int, int]] = []
+    found: list[tuple[int, int, int, str, int]] = []
     attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
     silent = silent_rules(doc, rules)
+    line_starts = None
     for order, rule in enumerate(rules):
         if order in silent:
             continue
-        for span in rule.find(doc):
-            if rule.meta.zone != "any":
-                first_line = bisect_right(line_starts, span.start) - 1
-                if doc.zone(first_line) != rule.meta.zone:
-                    continue
-            if rule.meta.kind == "protect":
-                protected.append(span)
-            else:
-                found.append((span, rule, order))
+        spans = rule.spans(doc, order)
+        if not spans:
+            continue
+        if rule.meta.zone != "any":
+            if line_starts is None:
+                line_starts = doc.native.line_starts()
+            spans = [span for span in spans if doc.zone(bisect_right(line_starts, span[0]) - 1) == rule.meta.zone]
+        if rule.meta.kind == "protect":
+            protected += [(span[0], span[1]) for span in spans]
+        else:
+            found += spans
     return protected, found
 
 
@@ -142,7 +146,7 @@ def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = No
 _FAMILY_KINDS = frozenset({"line", "phrase", "block", "tail"})
 
 
-def _other_families_apart(found) -> list:
+def _other_families_apart(found, rules: list[Rule]) -> list:
     """Each run of lines (a span with an anchor: a block from its start line, a teaser list around its
     marker) without the lines where another family's rule begins a span: those lines are that rule's
     removals, under its own reason (the tags, the comment count and the newsletter box inside a teaser
@@ -151,27 +155,30 @@ def _other_families_apart(found) -> list:
     are in the run, not teasers. What is removed does not change, only who removed it and why.
     (Stopping the run at such a line instead kept teaser headlines after a photo label, and cost F1 on
     the check sets: see bench/README.md.)"""
-    if not any(span.anchor >= 0 for span, _, _ in found):
+    if not any(span[4] >= 0 for span in found):
         return found
-    others = sorted((span.start, span.end, span.rule) for span, rule, _ in found if rule.meta.kind in _FAMILY_KINDS)
+    others = sorted((start, end, rules[order].meta.id) for start, end, order, _, _ in found
+                    if rules[order].meta.kind in _FAMILY_KINDS)
     other_starts = [start for start, _, _ in others]
     out = []
-    for span, rule, order in found:
-        if span.anchor < 0:
-            out.append((span, rule, order))
+    for span in found:
+        span_start, span_end, order, span_reason, anchor = span
+        if anchor < 0:
+            out.append(span)
             continue
-        first, last = bisect_left(other_starts, span.start), bisect_left(other_starts, span.end)
+        rule_id = rules[order].meta.id
+        first, last = bisect_left(other_starts, span_start), bisect_left(other_starts, span_end)
         inside = [(start, end, other) for start, end, other in others[first:last]
-                  if other != span.rule and not start <= span.anchor < end]
+                  if other != rule_id and not start <= anchor < end]
         if not inside:
-            out.append((span, rule, order))
+            out.append(span)
             continue
-        reason = (span.reason or rule.meta.reason).rstrip(".")
+        reason = span_reason.rstrip(".")
         starts = [start for start, _, _ in inside]
-        for piece_start, piece_end in _Ranges((start, end) for start, end, _ in inside).cut(span.start, span.end):
-            past = _passed(inside, starts, span.anchor, piece_start, piece_end)
-            piece_reason = f"run on from {reason}, past a {past} removal" if past else span.reason
-            out.append((replace(span, start=piece_start, end=piece_end, reason=piece_reason), rule, order))
+        for piece_start, piece_end in _Ranges((start, end) for start, end, _ in inside).cut(span_start, span_end):
+            past = _passed(inside, starts, anchor, piece_start, piece_end)
+            piece_reason = f"run on from {reason}, past a {past} removal" if past else span_reason
+            out.append((piece_start, piece_end, order, piece_reason, anchor))
     return out
 
 
@@ -186,18 +193,17 @@ def _passed(inside: list[tuple[int, int, str]], starts: list[int], anchor: int, 
     return inside[at][2] if at < len(inside) and inside[at][1] <= anchor else None
 
 
-def _resolve(doc: Document, found, protected: list[Span]) -> list[Removal]:
+def _resolve(doc: Document, found, protected: list[tuple[int, int]], rules: list[Rule]) -> list[Removal]:
     """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins, less
     the protected ranges and white space at either end (the Rust engine's `resolve`)."""
-    found = _other_families_apart(found)
-    pieces = _engine.resolve(doc.text, [(span.start, span.end, order) for span, _, order in found],
-                             [(guard.start, guard.end) for guard in protected])
+    found = _other_families_apart(found, rules)
+    pieces = _engine.resolve(doc.text, [span[:3] for span in found], protected)
+    text = doc.text
     removals = []
     for start, end, index, line in pieces:
-        span, rule, _ = found[index]
-        # A kind may explain each span (which detector and parameters fired); else the rule's reason.
-        removals.append(Removal(rule=rule.meta.id, file=rule.meta.file, start=start, end=end, line=line,
-                                text=doc.text[start:end], reason=span.reason or rule.meta.reason))
+        _, _, order, reason, _ = found[index]
+        meta = rules[order].meta
+        removals.append(Removal(meta.id, meta.file, start, end, line, text[start:end], reason))
     return removals
 
 

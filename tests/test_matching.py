@@ -146,8 +146,8 @@ def test_the_engine_skips_a_rule_whose_regexes_cannot_match(tmp_path, monkeypatc
     )
     rules = cleaner.load_rules([tmp_path / "r.yaml"], defaults=False)
     called = []
-    find = LineRule.find
-    monkeypatch.setattr(LineRule, "find", lambda self, doc: called.append(doc) or find(self, doc))
+    spans = LineRule.spans
+    monkeypatch.setattr(LineRule, "spans", lambda self, doc, order: called.append(doc) or spans(self, doc, order))
     assert cleaner.clean("A line of prose.\n\nAnother line.\n", rules=rules).status == "unchanged"
     assert called == []
     result = cleaner.clean("A line of prose.\n\nSubscribe to our newsletter\n", rules=rules)

@@ -53,6 +53,14 @@ class Rule:
         return set(cls.required) | set(cls.optional) | {k for group in cls.one_of for k in group}
 
     def find(self, doc: Document) -> Iterator[Span]:
+        """The spans the rule removes (or, for `protect`, guards) in `doc`."""
+        rule = self.meta.id
+        for start, end, _, reason, anchor in self.spans(doc, 0):
+            yield Span(start, end, rule, reason, anchor)
+
+    def spans(self, doc: Document, order: int) -> list[tuple[int, int, int, str, int]]:
+        """find()'s spans as the engine takes them: (start, end, order, reason, anchor) tuples, with the
+        rule's place `order` in the list it runs in."""
         raise NotImplementedError
 
     def make_native(self):
@@ -136,5 +144,5 @@ class PageRule(Rule):
 
     needs_a_match = True
 
-    def find(self, doc: Document) -> Iterator[Span]:
-        return iter(())
+    def spans(self, doc: Document, order: int) -> list:
+        return []

@@ -7,7 +7,6 @@ teaser headline after it). A line that reads as prose is never taken as a headli
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 
@@ -30,11 +29,11 @@ class BlockRule(Rule):
     def line_regexes(self):
         return ((self.start, FULL),) if self.end is None else ((self.start, FULL), (self.end, FULL))
 
-    def find(self, doc):
-        rule, reason = self.meta.id, self.meta.reason
+    def spans(self, doc, order):
+        reason = self.meta.reason
         ends = [] if self.end is None else fullmatch_lines(doc, self.end)
-        for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.start), ends):
-            yield Span(start, end, rule, reason, anchor)
+        return [(start, end, order, reason, anchor)
+                for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.start), ends)]
 
     def make_native(self):
         return _engine.Block(self.end is not None, self.take_next, self.max_lines, self.next_max_words)

@@ -10,7 +10,6 @@ crude plural fold ("protesters" ~ "protester"). The rule runs in the Rust engine
 from __future__ import annotations
 
 from ..matching import SEARCH, search_lines
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 # Function words of the languages the pack covers: they would make any caption look on-topic.
@@ -45,10 +44,9 @@ class CaptionRule(Rule):
     def line_regexes(self):
         return ((self.credit, SEARCH),)
 
-    def find(self, doc):
-        rule, reason = self.meta.id, self.meta.reason
-        for start, end in self.native().find(doc.native, search_lines(doc, self.credit)):
-            yield Span(start, end, rule, reason)
+    def spans(self, doc, order):
+        reason = self.meta.reason
+        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, search_lines(doc, self.credit))]
 
     def make_native(self):
         return _engine.Caption(self.min_overlap, self.min_subject_words, self.max_words, sorted(_STOPWORDS))

@@ -14,7 +14,6 @@ The rule runs in the Rust engine (src/kinds/duplicate.rs); this module reads its
 """
 from __future__ import annotations
 
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 
@@ -30,10 +29,9 @@ class DuplicateRule(Rule):
         self.within_lines = self.integer("within_lines", 0)  # 0: the whole document
         self.min_run = self.integer("min_run", 0)  # 0: single lines, not runs of paragraphs
 
-    def find(self, doc):
-        rule = self.meta.id
-        for start, end in self.native().find(doc.native):
-            yield Span(start, end, rule, self.meta.reason)
+    def spans(self, doc, order):
+        reason = self.meta.reason
+        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native)]
 
     def make_native(self):
         return _engine.Duplicate(self.min_chars, self.max_words, self.within_lines, self.min_run)

@@ -23,7 +23,6 @@ in the middle of an article is a subheading far more often than junk.
 from __future__ import annotations
 
 from ..matching import FULL, SEARCH, fullmatch_lines, search_lines
-from ..model import Span
 from ..native import engine as _engine
 from ..patterns import compile_alternation
 from .base import Rule
@@ -127,7 +126,7 @@ class HeuristicRule(Rule):
                       has_comment_end=self.comment_end is not None, boundary_cost=float(self.boundary_cost))
         return _engine.Heuristic(params)
 
-    def find(self, doc):
+    def spans(self, doc, order):
         def lines(regex, mode=FULL):
             if regex is None:
                 return []
@@ -138,11 +137,9 @@ class HeuristicRule(Rule):
             lines(self.not_title, SEARCH), lines(self.not_core, SEARCH),
             lines(_LINK_LIKE) if self.detector == "link-like" else [])
         if not found:
-            return
+            return []
         reasons = self._reasons()
-        rule = self.meta.id
-        for start, end, what in found:
-            yield Span(start, end, rule, reasons[what])
+        return [(start, end, order, reasons[what], -1) for start, end, what in found]
 
     def _reasons(self) -> tuple[str, ...]:
         """What a span says, by the detector's code for it (src/heuristic.rs): which detector and

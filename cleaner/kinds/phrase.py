@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from ..document import plain_text
 from ..matching import phrase_lines
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 
@@ -26,13 +25,12 @@ class PhraseRule(Rule):
         if "" in self.phrases:
             raise self.error("'phrases' holds an entry that is only punctuation")
 
-    def find(self, doc):
-        rule = self.meta.id
+    def spans(self, doc, order):
         found = phrase_lines(doc, self)
         if found is None:  # no matcher holds the rule (a rule tried alone)
             found = self.native().find(doc.native)
-        for start, end in found:
-            yield Span(start, end, rule, self.meta.reason)
+        reason = self.meta.reason
+        return [(start, end, order, reason, -1) for start, end in found]
 
     def make_native(self):
         return _engine.Phrases(sorted(self.phrases))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 
@@ -25,10 +24,9 @@ class ProtectRule(Rule):
     def line_regexes(self):
         return ((self.pattern, FULL),)
 
-    def find(self, doc):
-        rule, reason = self.meta.id, self.meta.reason
-        for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern)):
-            yield Span(start, end, rule, reason)
+    def spans(self, doc, order):
+        reason = self.meta.reason
+        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern))]
 
     def make_native(self):
         return _engine.Protect(self.block_share, self.block_min)

@@ -8,7 +8,6 @@ short closing line of the article looks the same as a teaser headline.
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines
-from ..model import Span
 from ..native import engine as _engine
 from .base import Rule
 
@@ -28,10 +27,10 @@ class TailRule(Rule):
     def line_regexes(self):
         return ((self.marker, FULL),)
 
-    def find(self, doc):
-        rule, reason = self.meta.id, self.meta.reason
-        for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.marker)):
-            yield Span(start, end, rule, reason, anchor)
+    def spans(self, doc, order):
+        reason = self.meta.reason
+        return [(start, end, order, reason, anchor)
+                for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.marker))]
 
     def make_native(self):
         return _engine.Tail(self.max_words, self.max_lines)
