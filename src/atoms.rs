@@ -43,7 +43,10 @@ pub fn fold(c: char) -> char {
 }
 
 pub fn fold_str(text: &str) -> String {
-    text.chars().map(fold).collect()
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { fold(c) }).collect()
 }
 
 struct Info {

@@ -44,7 +44,14 @@ pub struct LineMatcher {
     atom_entries: Vec<Vec<usize>>,
     /// The entries with no atom: tried on every line.
     unfiltered: Vec<usize>,
+    /// The entries with an atom of one character (" ", ".", "("): nearly every line holds one, so they
+    /// are tried on every line alone, and their atoms stay out of the automaton, where each occurrence
+    /// was a hit to look up.
+    every_line: Vec<usize>,
 }
+
+/// Atoms shorter than this (in bytes) do not filter: see LineMatcher::every_line.
+const MIN_ATOM_BYTES: usize = 2;
 
 #[pymethods]
 impl LineMatcher {
@@ -61,9 +68,11 @@ impl LineMatcher {
         let mut atom_ids: std::collections::HashMap<String, usize> = Default::default();
         let mut atom_entries: Vec<Vec<usize>> = Vec::new();
         let mut unfiltered = Vec::new();
+        let mut every_line = Vec::new();
         for (position, entry) in entries.iter().enumerate() {
             match &entry.atoms {
                 None => unfiltered.push(position),
+                Some(list) if list.iter().any(|atom| atom.len() < MIN_ATOM_BYTES) => every_line.push(position),
                 Some(list) => {
                     for atom in list {
                         let next = atom_ids.len();
@@ -82,7 +91,7 @@ impl LineMatcher {
             .match_kind(MatchKind::Standard)
             .build(by_id.iter().map(|(_, atom)| atom.as_bytes()))
             .map_err(|error| PyValueError::new_err(error.to_string()))?;
-        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered })
+        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered, every_line })
     }
 
     /// Every entry's answers at once, as `scan` gives them, one list per position: the lines holding
@@ -152,6 +161,10 @@ impl LineMatcher {
         for (position, entry) in self.entries.iter().enumerate() {
             if entry.atoms.is_none() {
                 found.push(scan(entry, lines));
+                continue;
+            }
+            if self.every_line.binary_search(&position).is_ok() {
+                found.push((0..count).filter_map(|index| alone(entry, lines, index)).collect());
                 continue;
             }
             let list = &mut candidates[position];

@@ -76,6 +76,10 @@ pub fn casefold(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         match crate::casefold_table::CASEFOLD.binary_search_by_key(&c, |&(from, _)| from) {
             Ok(at) => out.push_str(crate::casefold_table::CASEFOLD[at].1),
             Err(_) => out.push(c),
