@@ -24,10 +24,10 @@ pub struct Caption {
 }
 
 impl Caption {
-    fn content_words(&self, text: &str) -> HashSet<String> {
-        let folded = casefold(text);
+    /// The content words of a casefolded text.
+    fn content_words(&self, folded: &str) -> HashSet<String> {
         let mut words = HashSet::new();
-        for token in TOKEN.find_iter(&folded).map(|found| found.as_str()) {
+        for token in TOKEN.find_iter(folded).map(|found| found.as_str()) {
             if self.stopwords.contains(token) {
                 continue;
             }
@@ -61,15 +61,16 @@ impl Caption {
                     let plain = &line.plain;
                     let byte = |c: usize| plain.char_indices().nth(c).map_or(plain.len(), |(at, _)| at);
                     let subject = format!("{} {}", &plain[..byte(start)], &plain[byte(end)..]);
-                    captions.push((index, self.content_words(&subject)));
+                    captions.push((index, self.content_words(&casefold(&subject))));
                 }
                 if captions.is_empty() {
                     return Vec::new();
                 }
                 let caption_lines: HashSet<usize> = captions.iter().map(|&(index, _)| index).collect();
+                // The other lines' keys are their plain texts casefolded already.
                 let others: Vec<&str> = (0..lines.len())
                     .filter(|i| !caption_lines.contains(i))
-                    .map(|i| lines[i].plain.as_str())
+                    .map(|i| lines[i].key.as_str())
                     .collect();
                 let article = self.content_words(&others.join("\n"));
                 captions
