@@ -339,7 +339,11 @@ fn glued(plain: &str, counts: Option<&HashMap<&str, usize>>) -> bool {
     for found in GLUE.captures_iter(plain) {
         let cut = found.get(1).unwrap().start();
         let head = &plain[..cut];
-        if py_split(head).count() < GLUED_MIN_HEADLINE_WORDS || py_split(&plain[cut..]).count() < GLUED_MIN_SUMMARY_WORDS {
+        // Counted only up to the minimum: on a long line of many glues a full count per glue was
+        // quadratic.
+        if py_split(head).take(GLUED_MIN_HEADLINE_WORDS).count() < GLUED_MIN_HEADLINE_WORDS
+            || py_split(&plain[cut..]).take(GLUED_MIN_SUMMARY_WORDS).count() < GLUED_MIN_SUMMARY_WORDS
+        {
             continue;
         }
         let Some(counts) = counts else { return true };

@@ -76,7 +76,7 @@ fn trim(text: &Text, start: usize, end: usize) -> (usize, usize) {
         return (end, end);
     }
     let right = piece.len() - piece.trim_end_matches(py_isspace).len();
-    let chars = |range: &str| if text.s.is_ascii() { range.len() } else { range.chars().count() };
+    let chars = |range: &str| if text.ascii() { range.len() } else { range.chars().count() };
     (start + chars(&piece[..left]), end - chars(&piece[piece.len() - right..]))
 }
 

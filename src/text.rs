@@ -29,6 +29,11 @@ impl<'a> Text<'a> {
         Text { s, ascii: false, marks, chars }
     }
 
+    /// Whether the text is ASCII (checked once, when made).
+    pub fn ascii(&self) -> bool {
+        self.ascii
+    }
+
     /// Characters in the text.
     #[cfg(test)]
     pub fn len(&self) -> usize {

@@ -367,7 +367,7 @@ impl Heuristic {
             .copied()
             .filter(|&i| {
                 let plain = &lines[i].plain;
-                lines[i].n_words >= 3 && !plain.ends_with(':') && LETTER_WORD.find_iter(plain).count() >= 3
+                lines[i].n_words >= 3 && !plain.ends_with(':') && LETTER_WORD.find_iter(plain).take(3).count() >= 3
             })
             .collect();
         let kept: HashSet<usize> = candidates.iter().take(self.keep_title).copied().collect();

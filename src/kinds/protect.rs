@@ -1,7 +1,7 @@
 //! `protect`: lines that must never be removed; with `block_share`, a block (lines with no blank line
 //! between them) of which enough lines match is protected whole.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use pyo3::prelude::*;
 
@@ -34,7 +34,7 @@ impl Protect {
             for line in lines {
                 *sizes.entry(line.paragraph).or_default() += 1;
             }
-            let blocks: Vec<i64> = hits
+            let blocks: HashSet<i64> = hits
                 .iter()
                 .filter(|&(paragraph, &found)| found >= self.block_min && found as f64 >= self.block_share * sizes[paragraph] as f64)
                 .map(|(&paragraph, _)| paragraph)
