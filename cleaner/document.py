@@ -1,7 +1,8 @@
 """A decoded text split into lines with offsets and the features rules look at.
 
-Everything a rule kind needs about a line is computed once here, so kinds stay small and a
-document costs one pass of feature extraction whatever the size of the rule pack.
+The Rust engine computes them (src/document.rs), once per document and pass, whatever the size of the
+rule pack, and answers the page analyses (src/page.rs); this module is their Python face: the Line
+tuples for the tools that read lines, and the core, table and teaser queries with their caches.
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def word_matches(text: str):
 
 
 class Line(NamedTuple):
-    """One line and its features. A named tuple, not a dataclass: documents make millions of them,
-    and a tuple is built several times faster."""
+    """One line and its features, as the Rust engine computed them. A named tuple, not a dataclass:
+    a tuple is built several times faster."""
 
     index: int
     start: int  # offset of the first character in the document text

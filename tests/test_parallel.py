@@ -56,11 +56,11 @@ def test_forked_workers_inherit_the_compiled_rules(tmp_path, monkeypatch):
     parent = os.getpid()
     real_init = LineMatcher.__init__
 
-    def recording_init(self, regexes):
+    def recording_init(self, *args):
         if os.getpid() != parent:
             with open(compiled_in, "a") as marks:
                 marks.write(f"{os.getpid()}\n")
-        real_init(self, regexes)
+        real_init(self, *args)
 
     monkeypatch.setattr(LineMatcher, "__init__", recording_init)
     matching._MATCHERS.clear()  # as in a fresh process: nothing compiled yet

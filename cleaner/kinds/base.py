@@ -64,12 +64,12 @@ class Rule:
         raise NotImplementedError
 
     def make_native(self):
-        """The rule in the Rust engine (src/kinds/), for a kind whose find() runs there."""
+        """The rule in the Rust engine (src/kinds/), for a kind whose spans() runs there."""
         raise NotImplementedError
 
     def native(self):
         """make_native()'s object, made on first use and kept. It cannot be pickled, so it is left out
-        of the rule's pickle: a batch's workers, which get the rules pickled, make their own."""
+        of the rule's pickle, and an unpickled rule makes its own."""
         native = self.__dict__.get("_native")
         if native is None:
             native = self.__dict__["_native"] = self.make_native()

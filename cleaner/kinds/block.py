@@ -3,6 +3,8 @@
 Either up to an `end` pattern (a rating widget from its question to its vote count), or the start line
 plus up to `take_next` headline-like lines of the paragraph that follows it ("Previous Article" and the
 teaser headline after it). A line that reads as prose is never taken as a headline.
+
+The rule runs in the Rust engine (src/kinds/block.rs); this module reads and checks its parameters.
 """
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`line`: whole lines matching a regex (full line, case-insensitive, whitespace and Markdown folded)."""
+"""`line`: whole lines matching a regex (full line, case-insensitive, whitespace and Markdown folded).
+
+The rule runs in the Rust engine (src/kinds/line.rs); this module reads and checks its parameters.
+"""
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines

@@ -1,4 +1,7 @@
-"""`phrase`: whole lines equal to one of many literal phrases (multilingual lists, no regex needed)."""
+"""`phrase`: whole lines equal to one of many literal phrases (multilingual lists, no regex needed).
+
+The rule runs in the Rust engine (src/kinds/phrase.rs); this module reads and checks its parameters.
+"""
 from __future__ import annotations
 
 from ..document import plain_text

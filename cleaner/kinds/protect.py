@@ -1,4 +1,7 @@
-"""`protect`: lines that must never be removed, whatever other rules match. The engine honours them."""
+"""`protect`: lines that must never be removed, whatever other rules match. The engine honours them.
+
+The rule runs in the Rust engine (src/kinds/protect.rs); this module reads and checks its parameters.
+"""
 from __future__ import annotations
 
 from ..matching import FULL, fullmatch_lines

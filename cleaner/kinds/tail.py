@@ -4,6 +4,8 @@ Teaser lists sit after the article's last prose line: section labels and other s
 with a marker line at the top or the bottom. The run is every consecutive short, non-prose line around
 the marker, within the part of the document after the core. Without a marker nothing is removed: a
 short closing line of the article looks the same as a teaser headline.
+
+The rule runs in the Rust engine (src/kinds/tail.rs); this module reads and checks its parameters.
 """
 from __future__ import annotations
 
