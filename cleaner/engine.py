@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from .document import Document
-from .matching import attach, matcher_for, silent_rules
+from .matching import attach, matcher_for
 from .native import engine as _engine, native_text
 from .guardrail import Guardrail
 from .kinds import Rule
@@ -118,27 +118,26 @@ def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Remov
 
 def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
     """The rules' spans as (start, end, order, reason, anchor) tuples (`order`: the rule's place in
-    `rules`), and the protected ranges, (start, end) each."""
-    protected: list[tuple[int, int]] = []
-    found: list[tuple[int, int, int, str, int]] = []
-    attach(doc, matcher_for(rules), previous)  # the rules' line regexes in one pass over the document
-    silent = silent_rules(doc, rules)
-    line_starts = None
-    for order, rule in enumerate(rules):
-        if order in silent:
-            continue
-        spans = rule.spans(doc, order)
-        if not spans:
-            continue
-        if rule.meta.zone != "any":
-            if line_starts is None:
-                line_starts = doc.native.line_starts()
-            spans = [span for span in spans if doc.zone(bisect_right(line_starts, span[0]) - 1) == rule.meta.zone]
-        if rule.meta.kind == "protect":
-            protected += [(span[0], span[1]) for span in spans]
-        else:
-            found += spans
+    `rules`), and the protected ranges, (start, end) each: one call to the rule list's Rust engine."""
+    matcher = matcher_for(rules)
+    attach(doc, matcher, previous)  # the rules' line regexes in one pass over the document
+    found, protected = _rules_engine(rules, matcher).run(doc.native, doc._matching.answers)
     return protected, found
+
+
+def _rules_engine(rules: list[Rule], matcher):
+    """The rule list's Rust engine (src/engine.rs), made once and kept with the list's matcher: each
+    rule's Rust object, the matcher positions of the regexes its kind reads and of all its regexes, its
+    zone and its reasons."""
+    if matcher.rules_engine is None:
+        specs = []
+        for rule in rules:
+            slots = [None if regex is None else matcher.lookup(regex, mode) for regex, mode in rule.native_slots()]
+            positions = matcher.positions_of(rule)  # None: a regex the matcher lacks, so never skipped
+            specs.append((rule.meta.kind, rule.engine_object(), slots, sorted(positions or ()),
+                          rule.needs_a_match and positions is not None, rule.meta.zone, list(rule.reasons())))
+        matcher.rules_engine = _engine.Engine(specs, matcher.phrases)
+    return matcher.rules_engine
 
 
 # The kinds whose rules describe one junk family each, line by line: a run of lines found by one of

@@ -66,10 +66,8 @@ class LineMatcher:
         self._phrase_rules = [rule for rule, _ in phrases]
         self._phrase_position = {id(rule): position for position, (rule, _) in enumerate(phrases)}
         self.phrases = _engine.PhraseMatcher([sorted(keys) for _, keys in phrases]) if phrases else None
+        self.rules_engine = None  # the rule list's engine.Engine, made by engine.py on first use
         self._rule_positions: dict[int, frozenset[int]] = {}
-        # id(list of rules) -> (that list, [(index, positions) of its rules that need a match]); the
-        # list is kept so that its id cannot be reused while cached.
-        self.gated: dict[int, tuple[list, list]] = {}
 
     def positions_of(self, rule) -> frozenset[int] | None:
         """The positions of a rule's line regexes (None if one of them is not in this matcher)."""
@@ -113,7 +111,6 @@ class _DocLines:
         self._joined_bytes = None
         self.byte_starts: list[int] = []
         self._slice_ends: list[int] | None = None
-        self._candidates = _UNSET
         self._plain_set: set[str] | None = None
         self._carry: tuple[dict[str, list[int]], list[int]] | None = None
         self._answers = _UNSET
@@ -153,12 +150,10 @@ class _DocLines:
     @property
     def candidates(self) -> frozenset[int] | None:
         """The positions of the matcher's regexes that match a line of this document (exact, from the
-        Rust engine's answers), on first need; None when every regex must be asked."""
-        if self._candidates is _UNSET:
-            answers = self.answers
-            self._candidates = None if answers is None else frozenset(
-                position for position, found in enumerate(answers) if found)
-        return self._candidates
+        Rust engine's answers): the rules' engine skips a rule that needs a match when none of its
+        regexes is among them. None without a matcher."""
+        answers = self.answers
+        return None if answers is None else frozenset(position for position, found in enumerate(answers) if found)
 
     @property
     def plain_set(self) -> set[str]:
@@ -212,28 +207,6 @@ def attach(doc, matcher: LineMatcher | None, previous=None) -> None:
     Document of the same cleaning's previous pass (the text `doc` was made from), whose answers for
     the lines both hold are reused."""
     doc._matching = _DocLines(doc, matcher, getattr(previous, "_matching", None))
-
-
-def silent_rules(doc, rules) -> frozenset[int]:
-    """The indexes in `rules` of the rules that need a match (Rule.needs_a_match) none of whose line
-    regexes can match any line of `doc`, as the prefilter says: the engine skips them. One call per
-    pass, not one per rule."""
-    state = _state(doc)
-    matcher = state.matcher
-    if matcher is None:
-        return frozenset()
-    gated = matcher.gated.get(id(rules))
-    if gated is None or gated[0] is not rules:
-        if len(matcher.gated) >= 64:  # one list per site at most; keep it bounded all the same
-            matcher.gated.clear()
-        gated = matcher.gated[id(rules)] = (rules, [
-            (order, positions) for order, rule in enumerate(rules)
-            if rule.needs_a_match and (positions := matcher.positions_of(rule)) is not None
-        ])
-    candidates = state.candidates
-    if candidates is None:
-        return frozenset()
-    return frozenset(order for order, positions in gated[1] if positions.isdisjoint(candidates))
 
 
 def _state(doc) -> _DocLines:

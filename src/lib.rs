@@ -1,11 +1,14 @@
-//! `cleaner._engine`: the parts of cleaning that run in Rust. Issue 22 ports the engine here piece by
-//! piece, each one checked against the Python engine before it replaces it.
+//! `cleaner._engine`: the parts of cleaning that run in Rust: a document's lines (document.rs), the
+//! page analyses (page.rs), every text rule kind (kinds/), the rule regexes (line_matcher.rs), span
+//! resolution and rendering (render.rs). Issue 22 ported them piece by piece, each checked against the
+//! Python code it replaced (bench/parity.py); Python loads the rules and builds the Result.
 
 use pyo3::prelude::*;
 
 mod atoms;
 mod casefold_table;
 mod document;
+mod engine;
 mod kinds;
 mod line_matcher;
 mod page;
@@ -28,6 +31,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kinds::tail::Tail>()?;
     m.add_class::<kinds::block::Block>()?;
     m.add_class::<kinds::caption::Caption>()?;
+    m.add_class::<engine::Engine>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
     m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;

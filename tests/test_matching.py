@@ -5,7 +5,8 @@ import pytest
 
 from cleaner.document import Document
 import cleaner
-from cleaner.matching import LineMatcher, attach, fullmatch_lines, search_lines, silent_rules
+from cleaner.matching import LineMatcher, attach, fullmatch_lines, search_lines
+from cleaner.native import engine as _engine
 from cleaner.patterns import compile_regex
 from cleaner.ruleset import default_rules
 
@@ -124,34 +125,26 @@ def test_a_later_pass_matches_the_text_its_new_lines_show():
     later = Document("A line of prose.\n(http://example.com/subscribe)\n")
     attach(later, matcher, first)
     assert later._matching.carry()[1] == [1], "the cut line is new to the later pass"
-    assert silent_rules(later, [_OneRegexRule(subscribe)]) == frozenset()
+    assert matcher.lookup(subscribe, "full") in later._matching.candidates  # so the rule is not skipped
     assert fullmatch_lines(later, subscribe) == [1]
 
 
-class _OneRegexRule:
-    needs_a_match = True
+def test_the_engine_skips_a_rule_that_needs_a_match_and_has_none():
+    """src/engine.rs skips a rule whose kind needs a match of one of its regexes (line, block, tail,
+    protect, caption) when the matcher's answers hold none. Shown with a kind that finds spans
+    without any (duplicate), declared as needing one."""
+    doc = Document("Title twice here\nTitle twice here\n")
+    duplicate = _engine.Duplicate(1, 40, 0, 0)
 
-    def __init__(self, regex):
-        self.regex = regex
+    def spans(needs_a_match: bool, answers) -> list[tuple[int, int]]:
+        engine = _engine.Engine([("duplicate", duplicate, [], [0], needs_a_match, "any", ["copy"])])
+        found, protected = engine.run(doc.native, answers)
+        assert protected == []
+        return [(start, end) for start, end, *_ in found]
 
-    def line_regexes(self):
-        return ((self.regex, "full"),)
-
-
-def test_the_engine_skips_a_rule_whose_regexes_cannot_match(tmp_path, monkeypatch):
-    from cleaner.kinds.line import LineRule
-
-    (tmp_path / "r.yaml").write_text(
-        "id: letters\ndescription: d\nkind: line\npattern: 'subscribe to our newsletter'\n", encoding="utf-8"
-    )
-    rules = cleaner.load_rules([tmp_path / "r.yaml"], defaults=False)
-    called = []
-    spans = LineRule.spans
-    monkeypatch.setattr(LineRule, "spans", lambda self, doc, order: called.append(doc) or spans(self, doc, order))
-    assert cleaner.clean("A line of prose.\n\nAnother line.\n", rules=rules).status == "unchanged"
-    assert called == []
-    result = cleaner.clean("A line of prose.\n\nSubscribe to our newsletter\n", rules=rules)
-    assert [r.rule for r in result.removals] == ["letters"] and called
+    assert spans(True, [[]]) == []
+    assert spans(True, [[(0, 0, 5)]]) == [(17, 33)]
+    assert spans(False, [[]]) == [(17, 33)]
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import matching
+from cleaner import engine as engine_module, matching
 from cleaner._engine import JoinedLines, LineMatcher, translate_pattern
 from cleaner.decode import decode_bytes
 from cleaner.document import Document
@@ -44,27 +44,31 @@ def _fixture_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def asked(shipped_rules_module):
-    """(pattern, full) -> the documents' plain lines it was asked about, recorded from the engine's own
-    calls while it cleans every fixture and every rule example."""
-    asked: dict[tuple[str, bool], dict[str, list[str]]] = {}
-    original = matching._matches
+    """(pattern, full) -> {the document's joined plain lines: (its plain lines, the answers the engine
+    used)}, recorded from every pass of the engine while it cleans every fixture and every rule example:
+    the answers the rules' engine (src/engine.rs) reads, carried over between passes or not."""
+    asked: dict[tuple[str, bool], dict[str, tuple[list[str], list]]] = {}
+    original = matching.attach
 
-    def spy(doc, regex, mode):
-        plains = [line.plain for line in doc.lines]
-        asked.setdefault((regex.pattern, mode == matching.FULL), {})["\n".join(plains)] = plains
-        return original(doc, regex, mode)
+    def spy(doc, matcher, previous=None):
+        original(doc, matcher, previous)
+        plains = doc.native.plains()
+        joined = "\n".join(plains)
+        for (regex_id, mode), position in matcher._index.items():
+            regex = next(r for r in matcher._keep if id(r) == regex_id)
+            asked.setdefault((regex.pattern, mode == matching.FULL), {})[joined] = (plains, doc._matching.answers[position])
 
     texts = _fixture_texts()
     for rule in shipped_rules_module.rules:
         texts += [example if isinstance(example, str) else example.get("text", "")
                   for example in (*rule.meta.examples_remove, *rule.meta.examples_keep)]
-    matching._matches = spy
+    engine_module.attach = spy
     try:
         for text in texts:
             if isinstance(text, str):
                 cleaner.clean(text, rules=shipped_rules_module)
     finally:
-        matching._matches = original
+        engine_module.attach = original
     return asked
 
 
@@ -75,16 +79,12 @@ def shipped_rules_module():
 
 def test_every_regex_the_engine_asks_about_matches_the_same_lines(asked):
     assert len(asked) > 50, "the spy saw too few regexes: the engine's call path changed"
-    patterns = sorted(asked)
-    matcher = LineMatcher(patterns)
     differences, compared = [], 0
-    for position, (pattern, full) in enumerate(patterns):
+    for (pattern, full), documents in sorted(asked.items()):
         regex = compile_regex(pattern, ignore_case=False)
-        for joined, plains in asked[(pattern, full)].items():
-            lines = JoinedLines(joined)
+        for joined, (plains, got) in documents.items():
             compared += 1
-            got = matcher.scan(position, lines)
-            if got != _expected(regex, full, plains):
+            if sorted(got) != _expected(regex, full, plains):
                 differences.append((pattern, full, joined[:80]))
     assert compared > 1000
     assert not differences, differences[:5]

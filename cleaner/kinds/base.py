@@ -63,6 +63,19 @@ class Rule:
         rule's place `order` in the list it runs in."""
         raise NotImplementedError
 
+    def native_slots(self) -> tuple[tuple[object, str], ...]:
+        """The (regex or None, mode) pairs whose lines the Rust kind reads, in its order: the engine
+        hands it their answers (src/engine.rs)."""
+        return ()
+
+    def reasons(self) -> tuple[str, ...]:
+        """What the rule's spans say, by the index the Rust kind gives each."""
+        return (self.meta.reason,)
+
+    def engine_object(self):
+        """The Rust object the engine runs for this rule (None: the kind has nothing to run there)."""
+        return self.native()
+
     def make_native(self):
         """The rule in the Rust engine (src/kinds/), for a kind whose spans() runs there."""
         raise NotImplementedError
@@ -146,3 +159,6 @@ class PageRule(Rule):
 
     def spans(self, doc: Document, order: int) -> list:
         return []
+
+    def engine_object(self):
+        return None

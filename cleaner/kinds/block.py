@@ -31,6 +31,9 @@ class BlockRule(Rule):
     def line_regexes(self):
         return ((self.start, FULL),) if self.end is None else ((self.start, FULL), (self.end, FULL))
 
+    def native_slots(self):
+        return ((self.start, FULL), (self.end, FULL))
+
     def spans(self, doc, order):
         reason = self.meta.reason
         ends = [] if self.end is None else fullmatch_lines(doc, self.end)

@@ -44,6 +44,9 @@ class CaptionRule(Rule):
     def line_regexes(self):
         return ((self.credit, SEARCH),)
 
+    def native_slots(self):
+        return ((self.credit, SEARCH),)
+
     def spans(self, doc, order):
         reason = self.meta.reason
         return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, search_lines(doc, self.credit))]

@@ -116,9 +116,11 @@ class HeuristicRule(Rule):
         self.list_rows = self.integer("list_rows", 0)
 
     def line_regexes(self):
-        pairs = [(self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_core, SEARCH),
-                 (self.not_title, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL)]
-        return tuple((regex, mode) for regex, mode in pairs if regex is not None)
+        return tuple((regex, mode) for regex, mode in self.native_slots() if regex is not None)
+
+    def native_slots(self):
+        return ((self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_title, SEARCH),
+                (self.not_core, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL))
 
     def make_native(self):
         params = {key: getattr(self, key) for key in _NATIVE_PARAMS}
@@ -132,16 +134,13 @@ class HeuristicRule(Rule):
                 return []
             return fullmatch_lines(doc, regex) if mode == FULL else [index for index, _, _ in search_lines(doc, regex)]
 
-        found = self.native().find(
-            doc.native, lines(self.evidence), lines(self.article_end), lines(self.comment_end),
-            lines(self.not_title, SEARCH), lines(self.not_core, SEARCH),
-            lines(_LINK_LIKE) if self.detector == "link-like" else [])
+        found = self.native().find(doc.native, *(lines(regex, mode) for regex, mode in self.native_slots()))
         if not found:
             return []
-        reasons = self._reasons()
+        reasons = self.reasons()
         return [(start, end, order, reasons[what], -1) for start, end, what in found]
 
-    def _reasons(self) -> tuple[str, ...]:
+    def reasons(self) -> tuple[str, ...]:
         """What a span says, by the detector's code for it (src/heuristic.rs): which detector and
         parameters fired, after the rule's own reason."""
         reasons = self.__dict__.get("_reason_texts")

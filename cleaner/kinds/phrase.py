@@ -35,5 +35,8 @@ class PhraseRule(Rule):
         reason = self.meta.reason
         return [(start, end, order, reason, -1) for start, end in found]
 
+    def engine_object(self):
+        return None  # the engine looks phrases up in the rule list's PhraseMatcher
+
     def make_native(self):
         return _engine.Phrases(sorted(self.phrases))

@@ -27,6 +27,9 @@ class ProtectRule(Rule):
     def line_regexes(self):
         return ((self.pattern, FULL),)
 
+    def native_slots(self):
+        return ((self.pattern, FULL),)
+
     def spans(self, doc, order):
         reason = self.meta.reason
         return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern))]

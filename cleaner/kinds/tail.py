@@ -29,6 +29,9 @@ class TailRule(Rule):
     def line_regexes(self):
         return ((self.marker, FULL),)
 
+    def native_slots(self):
+        return ((self.marker, FULL),)
+
     def spans(self, doc, order):
         reason = self.meta.reason
         return [(start, end, order, reason, anchor)

@@ -27,7 +27,7 @@ impl Block {
     }
 
     /// The blocks (start, end, the start line's start), from the lines `starts` and `ends` match.
-    fn find(&self, doc: &NativeDocument, starts: Vec<usize>, ends: Vec<usize>) -> Vec<(usize, usize, usize)> {
+    pub fn find(&self, doc: &NativeDocument, starts: Vec<usize>, ends: Vec<usize>) -> Vec<(usize, usize, usize)> {
         let lines = &doc.lines;
         let start_set: HashSet<usize> = starts.iter().copied().collect();
         let end_set: HashSet<usize> = ends.into_iter().collect();

@@ -24,6 +24,39 @@ pub struct Caption {
 }
 
 impl Caption {
+    pub fn spans(&self, doc: &NativeDocument, credits: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
+        let lines = &doc.lines;
+        let mut captions = Vec::new();
+        for &(index, start, end) in credits {
+            let line = &lines[index];
+            if line.is_blank() || line.n_words > self.max_words {
+                continue;
+            }
+            let plain = &line.plain;
+            let byte = |c: usize| plain.char_indices().nth(c).map_or(plain.len(), |(at, _)| at);
+            let subject = format!("{} {}", &plain[..byte(start)], &plain[byte(end)..]);
+            captions.push((index, self.content_words(&casefold(&subject))));
+        }
+        if captions.is_empty() {
+            return Vec::new();
+        }
+        let caption_lines: HashSet<usize> = captions.iter().map(|&(index, _)| index).collect();
+        // The other lines' keys are their plain texts casefolded already.
+        let others: Vec<&str> = (0..lines.len())
+            .filter(|i| !caption_lines.contains(i))
+            .map(|i| lines[i].key.as_str())
+            .collect();
+        let article = self.content_words(&others.join("\n"));
+        captions
+            .into_iter()
+            .filter(|(_, subject)| {
+                subject.len() < self.min_subject_words
+                    || (subject.intersection(&article).count() as f64 / subject.len() as f64) < self.min_overlap
+            })
+            .map(|(index, _)| (lines[index].start, lines[index].end))
+            .collect()
+    }
+
     /// The content words of a casefolded text.
     fn content_words(&self, folded: &str) -> HashSet<String> {
         let mut words = HashSet::new();
@@ -49,39 +82,6 @@ impl Caption {
     /// The captions that go, (start, end) each, from `credits`: (line, start, end) of the credit's match
     /// in each line's plain text, in characters.
     fn find(&self, py: Python<'_>, doc: &NativeDocument, credits: Vec<(usize, usize, usize)>) -> PyResult<Vec<(usize, usize)>> {
-        py.allow_threads(|| {
-            crate::line_matcher::contained(|| {
-                let lines = &doc.lines;
-                let mut captions = Vec::new();
-                for (index, start, end) in credits {
-                    let line = &lines[index];
-                    if line.is_blank() || line.n_words > self.max_words {
-                        continue;
-                    }
-                    let plain = &line.plain;
-                    let byte = |c: usize| plain.char_indices().nth(c).map_or(plain.len(), |(at, _)| at);
-                    let subject = format!("{} {}", &plain[..byte(start)], &plain[byte(end)..]);
-                    captions.push((index, self.content_words(&casefold(&subject))));
-                }
-                if captions.is_empty() {
-                    return Vec::new();
-                }
-                let caption_lines: HashSet<usize> = captions.iter().map(|&(index, _)| index).collect();
-                // The other lines' keys are their plain texts casefolded already.
-                let others: Vec<&str> = (0..lines.len())
-                    .filter(|i| !caption_lines.contains(i))
-                    .map(|i| lines[i].key.as_str())
-                    .collect();
-                let article = self.content_words(&others.join("\n"));
-                captions
-                    .into_iter()
-                    .filter(|(_, subject)| {
-                        subject.len() < self.min_subject_words
-                            || (subject.intersection(&article).count() as f64 / subject.len() as f64) < self.min_overlap
-                    })
-                    .map(|(index, _)| (lines[index].start, lines[index].end))
-                    .collect()
-            })
-        })
+        py.allow_threads(|| crate::line_matcher::contained(|| self.spans(doc, &credits)))
     }
 }

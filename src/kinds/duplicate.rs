@@ -37,14 +37,16 @@ impl Duplicate {
 
     /// The copies that go, as (start, end) in characters, in document order.
     fn find(&self, py: Python<'_>, doc: &NativeDocument) -> PyResult<Vec<(usize, usize)>> {
-        let found = py.allow_threads(|| {
-            crate::line_matcher::contained(|| if self.min_run > 0 { self.repeated_runs(doc) } else { self.copies(doc) })
-        })?;
-        Ok(found.into_iter().map(|i| (doc.lines[i].start, doc.lines[i].end)).collect())
+        py.allow_threads(|| crate::line_matcher::contained(|| self.spans(doc)))
     }
 }
 
 impl Duplicate {
+    pub fn spans(&self, doc: &NativeDocument) -> Vec<(usize, usize)> {
+        let found = if self.min_run > 0 { self.repeated_runs(doc) } else { self.copies(doc) };
+        found.into_iter().map(|i| (doc.lines[i].start, doc.lines[i].end)).collect()
+    }
+
     fn copies(&self, doc: &NativeDocument) -> Vec<usize> {
         let mut copies: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut order: Vec<&str> = Vec::new();

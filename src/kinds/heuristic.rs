@@ -91,7 +91,7 @@ fn get<'py, T: FromPyObject<'py>>(params: &Bound<'py, PyDict>, key: &str) -> PyR
         .extract()
 }
 
-/// The lines a regex of the rule matched: (line indexes, or None when the rule has no such regex).
+/// The lines each of the rule's regexes matched (none for a regex the rule does not set).
 pub struct Matched {
     pub evidence: HashSet<usize>,
     pub article_end: HashSet<usize>,
@@ -167,19 +167,18 @@ impl Heuristic {
             not_core,
             link_like,
         };
-        py.allow_threads(|| {
-            contained(|| {
-                let found = match self.detector {
-                    Detector::OutsideCore => self.outside_core(doc, &matched),
-                    Detector::ShortLineRun => self.short_line_runs(doc),
-                    Detector::LinkLike => self.link_like(doc, &matched.link_like),
-                };
-                found
-                    .into_iter()
-                    .map(|(first, last, what)| (doc.lines[first].start, doc.lines[last].end, what))
-                    .collect()
-            })
-        })
+        py.allow_threads(|| contained(|| self.spans(doc, &matched)))
+    }
+}
+
+impl Heuristic {
+    pub fn spans(&self, doc: &NativeDocument, matched: &Matched) -> Vec<(usize, usize, u8)> {
+        let found = match self.detector {
+            Detector::OutsideCore => self.outside_core(doc, matched),
+            Detector::ShortLineRun => self.short_line_runs(doc),
+            Detector::LinkLike => self.link_like(doc, &matched.link_like),
+        };
+        found.into_iter().map(|(first, last, what)| (doc.lines[first].start, doc.lines[last].end, what)).collect()
     }
 }
 

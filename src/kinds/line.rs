@@ -17,7 +17,7 @@ impl Line {
     }
 
     /// The lines (start, end) of `matched`, the lines the rule's regex matches, short enough.
-    fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
+    pub fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
         matched
             .into_iter()
             .filter(|&i| {

@@ -24,7 +24,7 @@ impl Phrases {
     }
 
     /// The lines (start, end, in characters) equal to one of the phrases, in document order.
-    fn find(&self, doc: &NativeDocument) -> Vec<(usize, usize)> {
+    pub fn find(&self, doc: &NativeDocument) -> Vec<(usize, usize)> {
         let index = doc.lines_by_key();
         let mut found: Vec<usize> = Vec::new();
         // The document's keys are fewer than a rule's phrases (up to 164): look those up.
@@ -60,7 +60,7 @@ impl PhraseMatcher {
     }
 
     /// Per rule, the lines (start, end, in characters) equal to one of its phrases, in document order.
-    fn scan(&self, doc: &NativeDocument) -> Vec<Vec<(usize, usize)>> {
+    pub fn scan(&self, doc: &NativeDocument) -> Vec<Vec<(usize, usize)>> {
         let mut found: Vec<Vec<usize>> = vec![Vec::new(); self.rules];
         for (key, lines) in doc.lines_by_key() {
             if let Some(rules) = self.keys.get(key.as_str()) {

@@ -21,7 +21,7 @@ impl Protect {
     }
 
     /// The protected lines (start, end), from `matched`, the lines the rule's regex matches.
-    fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
+    pub fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
         let lines = &doc.lines;
         let matched: Vec<usize> = matched.into_iter().filter(|&i| !lines[i].is_blank()).collect();
         let mut guarded: BTreeSet<usize> = matched.iter().copied().collect();

@@ -20,7 +20,7 @@ impl Tail {
     }
 
     /// The runs (start, end, the marker line's start), from `markers`, the lines the marker matches.
-    fn find(&self, doc: &NativeDocument, markers: Vec<usize>) -> Vec<(usize, usize, usize)> {
+    pub fn find(&self, doc: &NativeDocument, markers: Vec<usize>) -> Vec<(usize, usize, usize)> {
         let lines = &doc.lines;
         let teaser_like = |i: usize| lines[i].is_blank() || (!lines[i].prose && lines[i].n_words <= self.max_words);
         let after = page::core(doc, &[], &[], 0.0, &[]).map_or(0, |(_, last)| last + 1);
