@@ -134,8 +134,8 @@ def _rules_engine(rules: list[Rule], matcher):
         for rule in rules:
             slots = [None if regex is None else matcher.lookup(regex, mode) for regex, mode in rule.native_slots()]
             positions = matcher.positions_of(rule)  # None: a regex the matcher lacks, so never skipped
-            specs.append((rule.meta.kind, rule.engine_object(), slots, sorted(positions or ()),
-                          rule.needs_a_match and positions is not None, rule.meta.zone, list(rule.reasons())))
+            specs.append(rule.engine_spec(slots, sorted(positions or ()), rule.needs_a_match and positions is not None,
+                                          rule.meta.zone))
         matcher.rules_engine = _engine.Engine(specs, matcher.phrases)
     return matcher.rules_engine
 

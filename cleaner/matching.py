@@ -62,9 +62,7 @@ class LineMatcher:
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
         self.native = _engine.LineMatcher(native)
         # The phrase rules' keys, all in one lookup (src/kinds/phrase.rs): a document's keys are looked
-        # up once for every rule, not once per rule. Positions by id(rule); the rules are kept alive.
-        self._phrase_rules = [rule for rule, _ in phrases]
-        self._phrase_position = {id(rule): position for position, (rule, _) in enumerate(phrases)}
+        # up once for every rule, not once per rule; the engine counts the phrase rules in list order.
         self.phrases = _engine.PhraseMatcher([sorted(keys) for _, keys in phrases]) if phrases else None
         self.rules_engine = None  # the rule list's engine.Engine, made by engine.py on first use
         self._rule_positions: dict[int, frozenset[int]] = {}
@@ -218,15 +216,15 @@ def _state(doc) -> _DocLines:
 
 def fullmatch_lines(doc, regex) -> list[int]:
     """Indexes (ascending) of the lines whose plain text `regex` matches in full."""
-    return [index for index, _, _ in _matches(doc, regex, FULL)]
+    return [index for index, _, _ in matches(doc, regex, FULL)]
 
 
 def search_lines(doc, regex) -> list[tuple[int, int, int]]:
     """(line index, start, end) of the first match of `regex` in each line's plain text, ascending."""
-    return _matches(doc, regex, SEARCH)
+    return matches(doc, regex, SEARCH)
 
 
-def _matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
+def matches(doc, regex, mode: str) -> list[tuple[int, int, int]]:
     state = _state(doc)
     key = (id(regex), mode)
     found = state.results.get(key)
@@ -332,20 +330,6 @@ def _per_line(state: _DocLines, regex, mode: str, indexes) -> list[tuple[int, in
     return found
 
 
-def phrase_lines(doc, rule) -> list[tuple[int, int]] | None:
-    """The lines (start, end) a phrase rule's phrases equal, from one lookup of the document's keys for
-    all the phrase rules of the matcher attached to `doc`; None when it does not hold the rule."""
-    state = _state(doc)
-    matcher = state.matcher
-    position = None if matcher is None else matcher._phrase_position.get(id(rule))
-    if position is None:
-        return None
-    found = state.results.get("phrase-lines")
-    if found is None:
-        found = state.results["phrase-lines"] = matcher.phrases.scan(doc.native)
-    return found[position]
-
-
 def cached(doc, name: str, compute):
     """A per-document value shared by all rules of a kind (e.g. the phrase keys of every line)."""
     state = _state(doc)
@@ -368,5 +352,5 @@ def matcher_for(rules) -> LineMatcher:
         if len(_MATCHERS) >= _MAX_MATCHERS:
             _MATCHERS.pop(next(iter(_MATCHERS)))
         matcher = _MATCHERS[key] = LineMatcher([pair for rule in key for pair in rule.line_regexes()],
-                                               [(rule, rule.phrases) for rule in key if rule.meta.kind == "phrase"])
+                                               [(rule, keys) for rule in key if (keys := rule.phrase_keys()) is not None])
     return matcher

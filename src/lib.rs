@@ -23,7 +23,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<render::Rendered>()?;
     m.add_class::<document::NativeDocument>()?;
     m.add_class::<kinds::heuristic::Heuristic>()?;
-    m.add_class::<kinds::phrase::Phrases>()?;
     m.add_class::<kinds::phrase::PhraseMatcher>()?;
     m.add_class::<kinds::duplicate::Duplicate>()?;
     m.add_class::<kinds::line::Line>()?;

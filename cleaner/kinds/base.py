@@ -8,7 +8,9 @@ from typing import Any, ClassVar
 
 from ..document import Document
 from ..errors import RuleError, shown
+from ..matching import matches
 from ..model import Span
+from ..native import engine as _engine
 from ..patterns import compile_alternation
 
 _TAG = re.compile(r"[a-z][a-z0-9-]*")
@@ -53,20 +55,40 @@ class Rule:
         return set(cls.required) | set(cls.optional) | {k for group in cls.one_of for k in group}
 
     def find(self, doc: Document) -> Iterator[Span]:
-        """The spans the rule removes (or, for `protect`, guards) in `doc`."""
+        """The spans this rule alone finds in `doc` (for `protect`, the lines it guards), by the Rust
+        engine as it runs in a rule list, less the zone (for learn, explain, lint and tests)."""
+        answers = [[] if regex is None else matches(doc, regex, mode) for regex, mode in self.native_slots()]
+        found, protected = self._alone().run(doc.native, answers)
         rule = self.meta.id
-        for start, end, _, reason, anchor in self.spans(doc, 0):
+        for start, end, _, reason, anchor in found:
             yield Span(start, end, rule, reason, anchor)
+        for start, end in protected:
+            yield Span(start, end, rule, self.meta.reason)
 
-    def spans(self, doc: Document, order: int) -> list[tuple[int, int, int, str, int]]:
-        """find()'s spans as the engine takes them: (start, end, order, reason, anchor) tuples, with the
-        rule's place `order` in the list it runs in."""
-        raise NotImplementedError
+    def _alone(self):
+        """An engine of this rule alone, its regexes' answers by slot (made on first use)."""
+        engine = self.__dict__.get("_native_alone")
+        if engine is None:
+            slots = [None if regex is None else at for at, (regex, _) in enumerate(self.native_slots())]
+            spec = self.engine_spec(slots, [at for at in slots if at is not None], False, "any")
+            keys = self.phrase_keys()
+            phrases = None if keys is None else _engine.PhraseMatcher([sorted(keys)])
+            engine = self.__dict__["_native_alone"] = _engine.Engine([spec], phrases)
+        return engine
+
+    def engine_spec(self, slots: list, positions: list[int], needs_a_match: bool, zone: str) -> tuple:
+        """The rule as src/engine.rs takes it: kind, Rust object, the matcher positions of the regexes
+        the kind reads (`slots`) and of all its regexes, whether it needs a match, zone, reasons."""
+        return (self.meta.kind, self.engine_object(), slots, positions, needs_a_match, zone, list(self.reasons()))
 
     def native_slots(self) -> tuple[tuple[object, str], ...]:
         """The (regex or None, mode) pairs whose lines the Rust kind reads, in its order: the engine
         hands it their answers (src/engine.rs)."""
         return ()
+
+    def phrase_keys(self) -> frozenset[str] | None:
+        """The keys a phrase rule looks lines up by (None: not a phrase rule)."""
+        return None
 
     def reasons(self) -> tuple[str, ...]:
         """What the rule's spans say, by the index the Rust kind gives each."""
@@ -77,7 +99,7 @@ class Rule:
         return self.native()
 
     def make_native(self):
-        """The rule in the Rust engine (src/kinds/), for a kind whose spans() runs there."""
+        """The rule's Rust object (src/kinds/)."""
         raise NotImplementedError
 
     def native(self):
@@ -91,12 +113,13 @@ class Rule:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_native", None)
+        state.pop("_native_alone", None)
         return state
 
     def line_regexes(self) -> tuple[tuple[object, str], ...]:
         """(regex, "full" | "search") pairs this kind runs on every line's plain text through
-        cleaner.matching, so a RuleSet matches them all in one pass."""
-        return ()
+        cleaner.matching, so a RuleSet matches them all in one pass: its native slots that are set."""
+        return tuple((regex, mode) for regex, mode in self.native_slots() if regex is not None)
 
     # Parameter readers: each raises a RuleError naming the file, the rule and the key.
 
@@ -156,9 +179,6 @@ class PageRule(Rule):
     text, so the engine never calls it there (no line regex, so the prefilter always rules it out)."""
 
     needs_a_match = True
-
-    def spans(self, doc: Document, order: int) -> list:
-        return []
 
     def engine_object(self):
         return None

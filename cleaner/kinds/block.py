@@ -8,7 +8,7 @@ The rule runs in the Rust engine (src/kinds/block.rs); this module reads and che
 """
 from __future__ import annotations
 
-from ..matching import FULL, fullmatch_lines
+from ..matching import FULL
 from ..native import engine as _engine
 from .base import Rule
 
@@ -28,17 +28,8 @@ class BlockRule(Rule):
         self.max_lines = self.integer("max_lines", 8, minimum=1)
         self.next_max_words = self.integer("next_max_words", 16, minimum=1)
 
-    def line_regexes(self):
-        return ((self.start, FULL),) if self.end is None else ((self.start, FULL), (self.end, FULL))
-
     def native_slots(self):
         return ((self.start, FULL), (self.end, FULL))
-
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        ends = [] if self.end is None else fullmatch_lines(doc, self.end)
-        return [(start, end, order, reason, anchor)
-                for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.start), ends)]
 
     def make_native(self):
         return _engine.Block(self.end is not None, self.take_next, self.max_lines, self.next_max_words)

@@ -9,7 +9,7 @@ crude plural fold ("protesters" ~ "protester"). The rule runs in the Rust engine
 """
 from __future__ import annotations
 
-from ..matching import SEARCH, search_lines
+from ..matching import SEARCH
 from ..native import engine as _engine
 from .base import Rule
 # Function words of the languages the pack covers: they would make any caption look on-topic.
@@ -41,15 +41,8 @@ class CaptionRule(Rule):
         self.min_subject_words = self.integer("min_subject_words", 3, minimum=1)
         self.max_words = self.integer("max_words", 120, minimum=1)
 
-    def line_regexes(self):
-        return ((self.credit, SEARCH),)
-
     def native_slots(self):
         return ((self.credit, SEARCH),)
-
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, search_lines(doc, self.credit))]
 
     def make_native(self):
         return _engine.Caption(self.min_overlap, self.min_subject_words, self.max_words, sorted(_STOPWORDS))

@@ -29,9 +29,5 @@ class DuplicateRule(Rule):
         self.within_lines = self.integer("within_lines", 0)  # 0: the whole document
         self.min_run = self.integer("min_run", 0)  # 0: single lines, not runs of paragraphs
 
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native)]
-
     def make_native(self):
         return _engine.Duplicate(self.min_chars, self.max_words, self.within_lines, self.min_run)

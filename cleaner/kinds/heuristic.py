@@ -22,7 +22,7 @@ in the middle of an article is a subheading far more often than junk.
 """
 from __future__ import annotations
 
-from ..matching import FULL, SEARCH, fullmatch_lines, search_lines
+from ..matching import FULL, SEARCH
 from ..native import engine as _engine
 from ..patterns import compile_alternation
 from .base import Rule
@@ -115,9 +115,6 @@ class HeuristicRule(Rule):
         # stays as a table does, but ends the chain (0: off).
         self.list_rows = self.integer("list_rows", 0)
 
-    def line_regexes(self):
-        return tuple((regex, mode) for regex, mode in self.native_slots() if regex is not None)
-
     def native_slots(self):
         return ((self.evidence, FULL), (self.article_end, FULL), (self.comment_end, FULL), (self.not_title, SEARCH),
                 (self.not_core, SEARCH), (_LINK_LIKE if self.detector == "link-like" else None, FULL))
@@ -127,18 +124,6 @@ class HeuristicRule(Rule):
         params.update(has_evidence=self.evidence is not None, has_article_end=self.article_end is not None,
                       has_comment_end=self.comment_end is not None, boundary_cost=float(self.boundary_cost))
         return _engine.Heuristic(params)
-
-    def spans(self, doc, order):
-        def lines(regex, mode=FULL):
-            if regex is None:
-                return []
-            return fullmatch_lines(doc, regex) if mode == FULL else [index for index, _, _ in search_lines(doc, regex)]
-
-        found = self.native().find(doc.native, *(lines(regex, mode) for regex, mode in self.native_slots()))
-        if not found:
-            return []
-        reasons = self.reasons()
-        return [(start, end, order, reasons[what], -1) for start, end, what in found]
 
     def reasons(self) -> tuple[str, ...]:
         """What a span says, by the detector's code for it (src/heuristic.rs): which detector and

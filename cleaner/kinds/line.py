@@ -4,7 +4,7 @@ The rule runs in the Rust engine (src/kinds/line.rs); this module reads and chec
 """
 from __future__ import annotations
 
-from ..matching import FULL, fullmatch_lines
+from ..matching import FULL
 from ..native import engine as _engine
 from .base import Rule
 
@@ -20,15 +20,8 @@ class LineRule(Rule):
         self.pattern = self.regex("pattern", "patterns")
         self.max_chars = self.integer("max_chars", 300, minimum=1)
 
-    def line_regexes(self):
-        return ((self.pattern, FULL),)
-
     def native_slots(self):
         return ((self.pattern, FULL),)
-
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern))]
 
     def make_native(self):
         return _engine.Line(self.max_chars)

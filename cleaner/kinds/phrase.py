@@ -5,8 +5,6 @@ The rule runs in the Rust engine (src/kinds/phrase.rs); this module reads and ch
 from __future__ import annotations
 
 from ..document import plain_text
-from ..matching import phrase_lines
-from ..native import engine as _engine
 from .base import Rule
 
 # Trailing punctuation and arrows that widgets put after a label ("Read more »", "Share:"); src/kinds/
@@ -28,15 +26,8 @@ class PhraseRule(Rule):
         if "" in self.phrases:
             raise self.error("'phrases' holds an entry that is only punctuation")
 
-    def spans(self, doc, order):
-        found = phrase_lines(doc, self)
-        if found is None:  # no matcher holds the rule (a rule tried alone)
-            found = self.native().find(doc.native)
-        reason = self.meta.reason
-        return [(start, end, order, reason, -1) for start, end in found]
-
     def engine_object(self):
-        return None  # the engine looks phrases up in the rule list's PhraseMatcher
+        return None  # the engine looks phrases up in the rule list's PhraseMatcher (src/kinds/phrase.rs)
 
-    def make_native(self):
-        return _engine.Phrases(sorted(self.phrases))
+    def phrase_keys(self):
+        return self.phrases

@@ -4,7 +4,7 @@ The rule runs in the Rust engine (src/kinds/protect.rs); this module reads and c
 """
 from __future__ import annotations
 
-from ..matching import FULL, fullmatch_lines
+from ..matching import FULL
 from ..native import engine as _engine
 from .base import Rule
 
@@ -24,15 +24,8 @@ class ProtectRule(Rule):
         self.block_share = self.number("block_share", 0.0)
         self.block_min = self.integer("block_min", 3, minimum=1)
 
-    def line_regexes(self):
-        return ((self.pattern, FULL),)
-
     def native_slots(self):
         return ((self.pattern, FULL),)
-
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        return [(start, end, order, reason, -1) for start, end in self.native().find(doc.native, fullmatch_lines(doc, self.pattern))]
 
     def make_native(self):
         return _engine.Protect(self.block_share, self.block_min)

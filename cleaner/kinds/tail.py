@@ -9,7 +9,7 @@ The rule runs in the Rust engine (src/kinds/tail.rs); this module reads and chec
 """
 from __future__ import annotations
 
-from ..matching import FULL, fullmatch_lines
+from ..matching import FULL
 from ..native import engine as _engine
 from .base import Rule
 
@@ -26,16 +26,8 @@ class TailRule(Rule):
         self.max_words = self.integer("max_words", 20, minimum=1)
         self.max_lines = self.integer("max_lines", 60, minimum=1)
 
-    def line_regexes(self):
-        return ((self.marker, FULL),)
-
     def native_slots(self):
         return ((self.marker, FULL),)
-
-    def spans(self, doc, order):
-        reason = self.meta.reason
-        return [(start, end, order, reason, anchor)
-                for start, end, anchor in self.native().find(doc.native, fullmatch_lines(doc, self.marker))]
 
     def make_native(self):
         return _engine.Tail(self.max_words, self.max_lines)

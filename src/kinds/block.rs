@@ -25,7 +25,9 @@ impl Block {
     fn new(has_end: bool, take_next: usize, max_lines: usize, next_max_words: usize) -> Self {
         Block { has_end, take_next, max_lines, next_max_words }
     }
+}
 
+impl Block {
     /// The blocks (start, end, the start line's start), from the lines `starts` and `ends` match.
     pub fn find(&self, doc: &NativeDocument, starts: Vec<usize>, ends: Vec<usize>) -> Vec<(usize, usize, usize)> {
         let lines = &doc.lines;
@@ -45,9 +47,7 @@ impl Block {
         }
         found
     }
-}
 
-impl Block {
     fn end_of(&self, doc: &NativeDocument, first: usize, ends: &HashSet<usize>) -> Option<usize> {
         let mut seen = 0;
         for index in first + 1..doc.lines.len() {

@@ -24,6 +24,8 @@ pub struct Caption {
 }
 
 impl Caption {
+    /// The captions that go, (start, end) each, from `credits`: (line, start, end) of the credit's
+    /// match in each line's plain text, in characters.
     pub fn spans(&self, doc: &NativeDocument, credits: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
         let lines = &doc.lines;
         let mut captions = Vec::new();
@@ -77,11 +79,5 @@ impl Caption {
     #[new]
     fn new(min_overlap: f64, min_subject_words: usize, max_words: usize, stopwords: Vec<String>) -> Self {
         Caption { min_overlap, min_subject_words, max_words, stopwords: stopwords.into_iter().collect() }
-    }
-
-    /// The captions that go, (start, end) each, from `credits`: (line, start, end) of the credit's match
-    /// in each line's plain text, in characters.
-    fn find(&self, py: Python<'_>, doc: &NativeDocument, credits: Vec<(usize, usize, usize)>) -> PyResult<Vec<(usize, usize)>> {
-        py.allow_threads(|| crate::line_matcher::contained(|| self.spans(doc, &credits)))
     }
 }

@@ -35,13 +35,10 @@ impl Duplicate {
         Duplicate { min_chars, max_words, within_lines, min_run }
     }
 
-    /// The copies that go, as (start, end) in characters, in document order.
-    fn find(&self, py: Python<'_>, doc: &NativeDocument) -> PyResult<Vec<(usize, usize)>> {
-        py.allow_threads(|| crate::line_matcher::contained(|| self.spans(doc)))
-    }
 }
 
 impl Duplicate {
+    /// The copies that go, as (start, end) in characters, in document order.
     pub fn spans(&self, doc: &NativeDocument) -> Vec<(usize, usize)> {
         let found = if self.min_run > 0 { self.repeated_runs(doc) } else { self.copies(doc) };
         found.into_iter().map(|i| (doc.lines[i].start, doc.lines[i].end)).collect()

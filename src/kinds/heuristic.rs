@@ -18,7 +18,6 @@ use pyo3::types::PyDict;
 use regex::Regex;
 
 use crate::document::{NativeDocument, CORE_BASE_WORDS};
-use crate::line_matcher::contained;
 use crate::page::{self, BOUNDARY_MAX_WORDS};
 use crate::text::py_isspace;
 
@@ -144,34 +143,11 @@ impl Heuristic {
             list_rows: get(params, "list_rows")?,
         })
     }
-
-    /// The spans the detector finds in `doc`: (start, end, what) each, in characters, `what` one of
-    /// the constants above. The other arguments: the lines each of the rule's regexes matched.
-    #[allow(clippy::too_many_arguments)]
-    fn find(
-        &self,
-        py: Python<'_>,
-        doc: &NativeDocument,
-        evidence: Vec<usize>,
-        article_end: Vec<usize>,
-        comment_end: Vec<usize>,
-        not_title: Vec<usize>,
-        not_core: Vec<usize>,
-        link_like: Vec<usize>,
-    ) -> PyResult<Vec<(usize, usize, u8)>> {
-        let matched = Matched {
-            evidence: evidence.into_iter().collect(),
-            article_end: article_end.into_iter().collect(),
-            comment_end: comment_end.into_iter().collect(),
-            not_title: not_title.into_iter().collect(),
-            not_core,
-            link_like,
-        };
-        py.allow_threads(|| contained(|| self.spans(doc, &matched)))
-    }
 }
 
 impl Heuristic {
+    /// The spans the detector finds in `doc`: (start, end, what) each, in characters, `what` one of the
+    /// constants above; `matched`: the lines each of the rule's regexes matched.
     pub fn spans(&self, doc: &NativeDocument, matched: &Matched) -> Vec<(usize, usize, u8)> {
         let found = match self.detector {
             Detector::OutsideCore => self.outside_core(doc, matched),

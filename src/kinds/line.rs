@@ -15,7 +15,9 @@ impl Line {
     fn new(max_chars: usize) -> Self {
         Line { max_chars }
     }
+}
 
+impl Line {
     /// The lines (start, end) of `matched`, the lines the rule's regex matches, short enough.
     pub fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
         matched

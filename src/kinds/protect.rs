@@ -19,7 +19,9 @@ impl Protect {
     fn new(block_share: f64, block_min: usize) -> Self {
         Protect { block_share, block_min }
     }
+}
 
+impl Protect {
     /// The protected lines (start, end), from `matched`, the lines the rule's regex matches.
     pub fn find(&self, doc: &NativeDocument, matched: Vec<usize>) -> Vec<(usize, usize)> {
         let lines = &doc.lines;

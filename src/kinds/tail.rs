@@ -18,7 +18,9 @@ impl Tail {
     fn new(max_words: usize, max_lines: usize) -> Self {
         Tail { max_words, max_lines }
     }
+}
 
+impl Tail {
     /// The runs (start, end, the marker line's start), from `markers`, the lines the marker matches.
     pub fn find(&self, doc: &NativeDocument, markers: Vec<usize>) -> Vec<(usize, usize, usize)> {
         let lines = &doc.lines;
