@@ -256,14 +256,14 @@ impl NativeDocument {
 
     /// Whether `output` holds exactly this document's lines, less empty lines at its end, each followed
     /// by "\n" (engine._same_lines says why that means a pass over it finds nothing new).
-    fn same_lines(&self, output: &str) -> bool {
-        let Some(body) = output.strip_suffix('\n') else { return false };
-        let texts: Vec<&str> = body.split('\n').collect();
-        if texts.len() > self.lines.len() {
-            return false;
-        }
-        texts.iter().enumerate().all(|(i, text)| self.raw(i) == *text)
-            && (texts.len()..self.lines.len()).all(|i| self.raw(i).is_empty())
+    fn same_lines(&self, output: &str) -> PyResult<bool> {
+        contained(|| {
+            let Some(body) = output.strip_suffix('\n') else { return false };
+            let texts: Vec<&str> = body.split('\n').collect();
+            texts.len() <= self.lines.len()
+                && texts.iter().enumerate().all(|(i, text)| self.raw(i) == *text)
+                && (texts.len()..self.lines.len()).all(|i| self.raw(i).is_empty())
+        })
     }
 
     /// The article core (page::core) with the lines `not_core` and `teaser` scored as gaps and the
@@ -297,8 +297,8 @@ impl NativeDocument {
 
 /// document.plain_text, for the phrase kind and learn, which fold their own strings as lines are.
 #[pyfunction(name = "plain_text")]
-pub fn py_plain_text(text: &str) -> String {
-    plain_text(text)
+pub fn py_plain_text(text: &str) -> PyResult<String> {
+    contained(|| plain_text(text))
 }
 
 #[cfg(test)]
