@@ -110,7 +110,7 @@ def _removals(doc: Document, rules: list[Rule], previous: Document | None = None
 def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Removal]) -> list[Removal]:
     """Removals found in an output, moved to offsets in the input `doc`, minus what is already removed
     there (so every input character stays in at most one removal)."""
-    pieces = rendered.map_back(doc.text, [(r.start, r.end) for r in more],
+    pieces = rendered.map_back(doc.native, [(r.start, r.end) for r in more],
                                [(r.start, r.end) for r in removals])
     return [replace(more[index], start=start, end=end, line=line, text=doc.text[start:end])
             for start, end, index, line in pieces]
@@ -196,7 +196,7 @@ def _resolve(doc: Document, found, protected: list[tuple[int, int]], rules: list
     """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins, less
     the protected ranges and white space at either end (the Rust engine's `resolve`)."""
     found = _other_families_apart(found, rules)
-    pieces = _engine.resolve(doc.text, [span[:3] for span in found], protected)
+    pieces = _engine.resolve(doc.native, [span[:3] for span in found], protected)
     text = doc.text
     removals = []
     for start, end, index, line in pieces:

@@ -7,12 +7,11 @@
 
 use std::cmp::Reverse;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::document::NativeDocument;
 use crate::line_matcher::contained;
-use crate::text::{blank, line_bounds, py_isspace, rstrip, Text};
+use crate::text::{blank, py_isspace, rstrip, Text};
 
 /// A removal's piece: start, end (characters), the index of the span (or removal) it comes from, and
 /// its line number (1 for the first line).
@@ -59,9 +58,9 @@ impl Ranges {
     }
 }
 
-/// The text's line starts in characters, as the Document numbers its lines.
-fn line_starts(text: &Text) -> Vec<usize> {
-    line_bounds(text.s).iter().map(|&(start, _)| text.char_of(start)).collect()
+/// The document's line starts, in characters.
+fn line_starts(doc: &NativeDocument) -> Vec<usize> {
+    doc.lines.iter().map(|line| line.start).collect()
 }
 
 /// [start, end) (characters) without white space at either end.
@@ -97,13 +96,13 @@ fn finish(text: &Text, starts: &[usize], pieces: Vec<(usize, usize, usize)>) -> 
 #[pyfunction]
 pub fn resolve(
     py: Python<'_>,
-    text: &str,
+    doc: &NativeDocument,
     spans: Vec<(usize, usize, usize)>,
     protected: Vec<(usize, usize)>,
 ) -> PyResult<Vec<Piece>> {
     py.allow_threads(|| {
         contained(|| {
-            let text = Text::new(text);
+            let text = Text::new(&doc.text);
             let mut order: Vec<usize> = (0..spans.len()).collect();
             order.sort_by_key(|&i| (spans[i].0, Reverse(spans[i].1), spans[i].2));
             let guards = Ranges::new(protected);
@@ -121,7 +120,7 @@ pub fn resolve(
                 pieces.extend(cut.iter().map(|&(a, b)| (a, b, i)));
                 covered_until = span_end;
             }
-            finish(&text, &line_starts(&text), pieces)
+            finish(&text, &line_starts(doc), pieces)
         })
     })
 }
@@ -137,23 +136,16 @@ pub struct Rendered {
 }
 
 /// The kept text of the document less the removals `cuts` ((start, end), sorted, disjoint): a line
-/// emptied by removals disappears with its break (one with text to a reader, not a blank one), blank runs fold to one, no blank line at the start or end, one trailing
-/// newline, \n line endings, no BOM at the start.
+/// emptied by removals disappears with its break (one with text to a reader, not a blank one), blank
+/// runs fold to one, no blank line at the start or end, one trailing newline, \n line endings, no BOM
+/// at the start.
 #[pyfunction]
 pub fn render(py: Python<'_>, doc: &NativeDocument, cuts: Vec<(usize, usize)>) -> PyResult<Rendered> {
-    py.allow_threads(|| {
-        contained(|| {
-            let plain: Vec<bool> = doc.lines.iter().map(|line| !line.is_blank()).collect();
-            render_text(&Text::new(&doc.text), &plain, &cuts)
-        })
-    })?
+    py.allow_threads(|| contained(|| render_lines(doc, &cuts)))
 }
 
-fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult<Rendered> {
-    let bounds = line_bounds(text.s);
-    if bounds.len() != plain.len() {
-        return Err(PyValueError::new_err(format!("{} lines, {} plain flags", bounds.len(), plain.len())));
-    }
+fn render_lines(doc: &NativeDocument, cuts: &[(usize, usize)]) -> Rendered {
+    let text = Text::new(&doc.text);
     let s = text.s;
     let cuts: Vec<(usize, usize)> = cuts.iter().map(|&(a, b)| (text.byte(a), text.byte(b))).collect();
     let mut out: Vec<String> = Vec::new();
@@ -161,7 +153,8 @@ fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult
     let mut cut = 0;
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut joined = String::new();
-    for (index, &(start, end)) in bounds.iter().enumerate() {
+    for doc_line in &doc.lines {
+        let (start, end) = doc_line.raw;
         while cut < cuts.len() && cuts[cut].1 <= start {
             cut += 1;
         }
@@ -198,7 +191,7 @@ fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult
             kept_text = without;
         }
         if blank(kept_text) {
-            if plain[index] {
+            if !doc_line.is_blank() {
                 continue; // emptied by a removal: the line goes, and its break with it
             }
             kept_text = "";
@@ -214,7 +207,7 @@ fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult
         line_pieces.pop();
     }
     if out.is_empty() {
-        return Ok(Rendered { text: String::new(), segments: Vec::new() });
+        return Rendered { text: String::new(), segments: Vec::new() };
     }
     let mut segments = Vec::new();
     let mut offset = 0;
@@ -228,7 +221,7 @@ fn render_text(text: &Text, plain: &[bool], cuts: &[(usize, usize)]) -> PyResult
     }
     let mut rendered = out.join("\n");
     rendered.push('\n');
-    Ok(Rendered { text: rendered, segments })
+    Rendered { text: rendered, segments }
 }
 
 /// A line's kept byte ranges without `left` leading and `right` trailing bytes (whole characters).
@@ -254,19 +247,19 @@ fn trim_pieces(pieces: &[(usize, usize)], mut left: usize, mut right: usize) -> 
 
 #[pymethods]
 impl Rendered {
-    /// Removals found in this rendered text, (start, end) each, moved to offsets in the input `text`
+    /// Removals found in this rendered text, (start, end) each, moved to offsets in the input `doc`
     /// minus what `taken` (the input's removals so far) covers: every input character stays in at
     /// most one removal. Output line breaks map to nothing.
     fn map_back(
         &self,
         py: Python<'_>,
-        text: &str,
+        doc: &NativeDocument,
         more: Vec<(usize, usize)>,
         taken: Vec<(usize, usize)>,
     ) -> PyResult<Vec<Piece>> {
         py.allow_threads(|| {
             contained(|| {
-                let text = Text::new(text);
+                let text = Text::new(&doc.text);
                 let taken = Ranges::new(taken);
                 let mut pieces = Vec::new();
                 let mut cut = Vec::new();
@@ -276,7 +269,7 @@ impl Rendered {
                     taken.cut(start, end, &mut cut);
                     pieces.extend(cut.iter().map(|&(a, b)| (a, b, index)));
                 }
-                finish(&text, &line_starts(&text), pieces)
+                finish(&text, &line_starts(doc), pieces)
             })
         })
     }
