@@ -152,14 +152,6 @@ class Document:
         return "body"
 
 
-# Core scoring (src/document.rs, src/page.rs): a prose line brings its words beyond CORE_BASE_WORDS (at
-# least a little); any other content line costs CORE_GAP_COST, a furniture label of at most
-# BOUNDARY_MAX_WORDS words (boundary) more.
-CORE_BASE_WORDS = 12
-CORE_GAP_COST = 4.0
-BOUNDARY_MAX_WORDS = 12
-
-
 def _lines(native, text: str) -> list[Line]:
     """The Line tuples of a NativeDocument of `text`. A lone surrogate is U+FFFD to it (see native_text),
     and so in a line's text here."""

@@ -330,15 +330,6 @@ def _per_line(state: _DocLines, regex, mode: str, indexes) -> list[tuple[int, in
     return found
 
 
-def cached(doc, name: str, compute):
-    """A per-document value shared by all rules of a kind (e.g. the phrase keys of every line)."""
-    state = _state(doc)
-    value = state.results.get(name)
-    if value is None:
-        value = state.results[name] = compute()
-    return value
-
-
 _MATCHERS: dict[tuple, LineMatcher] = {}
 _MAX_MATCHERS = 16  # one per distinct list of active rules (site-scoped rules make a few)
 

@@ -249,11 +249,6 @@ impl NativeDocument {
         self.lines.iter().map(|line| line.plain.clone()).collect()
     }
 
-    /// Where each line starts, in characters.
-    fn line_starts(&self) -> Vec<usize> {
-        self.lines.iter().map(|line| line.start).collect()
-    }
-
     /// Whether `output` holds exactly this document's lines, less empty lines at its end, each followed
     /// by "\n" (engine._same_lines says why that means a pass over it finds nothing new).
     fn same_lines(&self, output: &str) -> PyResult<bool> {
