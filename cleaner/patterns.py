@@ -34,7 +34,21 @@ def compile_regex(pattern: str, *, ignore_case: bool = True):
 
 
 def compile_alternation(patterns: list[str]):
-    """One regex matching any of the patterns, each validated on its own first for a precise error."""
+    """One regex matching any of the patterns, each valid on its own: an error names the bad one.
+
+    RE2 compiles the alternation once when the Rust engine's parser takes every pattern alone (so each
+    is a whole, balanced expression, which RE2 judges inside the alternation as it would alone);
+    otherwise, or when RE2 refuses the alternation, each pattern is compiled alone first, in order, and
+    the first refused one is the error, as before. Compiling each pattern alone as well cost half of
+    loading the rule pack."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    if all(isinstance(pattern, str) and pattern for pattern in patterns):
+        try:
+            for pattern in patterns:
+                engine.check_pattern(pattern)
+            return compile_regex(joined)
+        except ValueError:
+            pass  # the slow path below raises the error of the first bad pattern
     for pattern in patterns:
         compile_regex(pattern)
-    return compile_regex("|".join(f"(?:{p})" for p in patterns))
+    return compile_regex(joined)

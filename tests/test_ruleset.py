@@ -39,6 +39,22 @@ def test_bad_rule_is_an_error_naming_file_and_rule(tmp_path, name):
     assert problem in message
 
 
+@pytest.mark.parametrize("patterns, bad", [
+    (["sign up", "(a)\\1", "a(?=b)"], "(a)\\1"),  # the Rust parser refuses it too
+    (["sign up", "((a{100}){100}){100}"], "((a{100}){100}){100}"),  # RE2 alone refuses it (too large)
+    (["((a{100}){100}){100}", "(unclosed"], "((a{100}){100}){100}"),  # the first bad one, in order
+])
+def test_a_list_of_patterns_names_its_first_bad_one(patterns, bad):
+    with pytest.raises(ValueError) as caught:
+        cleaner.patterns.compile_alternation(patterns)
+    assert str(caught.value).startswith(f"RE2 cannot compile {bad!r}")
+
+
+def test_a_list_of_patterns_matches_as_each_alone():
+    regex = cleaner.patterns.compile_alternation(["sign up", "a)|(b", r"\d+ views"])
+    assert [bool(regex.fullmatch(s)) for s in ("Sign Up", "12 views", "a", "b", "a)|(b")] == [True, True, True, True, False]
+
+
 def test_duplicate_ids_name_both_files(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
