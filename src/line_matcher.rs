@@ -58,10 +58,11 @@ impl LineMatcher {
     /// `patterns`: (RE2 pattern, full) pairs, in the order their positions refer to. A pattern the
     /// crate cannot take raises ValueError naming it and its position.
     #[new]
-    fn new(patterns: Vec<(String, bool)>) -> PyResult<Self> {
+    fn new(py: Python<'_>, patterns: Vec<(String, bool)>) -> PyResult<Self> {
         let mut entries = Vec::with_capacity(patterns.len());
-        for (position, (pattern, full)) in patterns.iter().enumerate() {
-            let entry = compile(pattern, *full)
+        for (position, compiled) in py.allow_threads(|| compile_all(&patterns)).into_iter().enumerate() {
+            let pattern = &patterns[position].0;
+            let entry = compiled
                 .map_err(|problem| PyValueError::new_err(format!("pattern {position} {pattern:?}: {problem}")))?;
             entries.push(entry);
         }
@@ -193,6 +194,30 @@ pub fn contained<T>(work: impl FnOnce() -> T) -> PyResult<T> {
 #[pyfunction]
 pub fn _panic_for_tests() -> PyResult<()> {
     contained(|| panic!("on purpose"))
+}
+
+/// Every pattern compiled, in order, on as many threads as there are cores: compiling is a second of
+/// CPU for the shipped pack (case folding of Unicode classes), paid by every process before its first
+/// document, and each pattern compiles on its own.
+fn compile_all(patterns: &[(String, bool)]) -> Vec<Result<Entry, String>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(patterns.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, Result<Entry, String>)>> = Mutex::new(Vec::with_capacity(patterns.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let position = next.fetch_add(1, Ordering::Relaxed);
+                let Some((pattern, full)) = patterns.get(position) else { break };
+                let entry = compile(pattern, *full);
+                done.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((position, entry));
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    done.sort_unstable_by_key(|(position, _)| *position);
+    done.into_iter().map(|(_, entry)| entry).collect()
 }
 
 fn compile(pattern: &str, full: bool) -> Result<Entry, String> {
