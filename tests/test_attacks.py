@@ -20,6 +20,7 @@ import pytest
 from cleaner import batch, clean
 from cleaner.batch import Options, plan, run_reported
 from cleaner.html import page_text
+from cleaner.io import streams
 from conftest import FIXTURES, processes_mentioning
 
 ARTICLE = (FIXTURES / "seeds" / "raw" / "000_add75b33da20bdc4.txt").read_text(encoding="utf-8")
@@ -571,3 +572,19 @@ def test_a_folder_without_inputs_is_not_a_silent_success(tmp_path):
     done = cli("clean", tmp_path / "in", "--out", tmp_path / "out2", "--audit", tmp_path / "audit.html")
     assert done.returncode == 1 and b"nothing cleaned: no files of a format cleaner reads" in done.stderr
     assert (tmp_path / "audit.html").exists() and not list(tmp_path.glob(".audit*")), "the audit page was not finished"
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 3500])
+def test_a_document_is_read_whole_up_to_the_cap_and_refused_past_it(tmp_path, monkeypatch, gzipped, size):
+    # Pieces of 256 bytes: a document of several pieces, and the cap falling inside one.
+    monkeypatch.setattr(streams, "_PIECE", 256)
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / ("doc.txt.gz" if gzipped else "doc.txt")
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    if size > 1000:
+        with pytest.raises(streams.TooLarge):
+            streams.read_document(path, 1000)
+    else:
+        assert streams.read_document(path, 1000) == data
+    assert streams.read_document(path, 0) == data

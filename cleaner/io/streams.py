@@ -6,6 +6,8 @@ A gzip member is decompressed as it is read, never whole: an 18 MB file of zeros
 from __future__ import annotations
 
 import gzip
+import io
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,10 +44,21 @@ def opened(path: Path):
 def read_document(path: Path, max_bytes: int) -> bytes:
     """The whole document (unpacked), or TooLarge past `max_bytes` (0: no cap)."""
     with opened(path) as stream:
-        data = stream.read(max_bytes + 1) if max_bytes else stream.read()
-    if max_bytes and len(data) > max_bytes:
+        if not max_bytes:
+            return stream.read()
+        # read(n) sets n bytes aside before reading: a read of the cap for each 1 KB file cost 24 us
+        # against 9. So the first read asks for the file's size and a byte more (a piece for a gzip
+        # member, whose size is unknown), and more pieces follow only while the data goes on.
+        limit = max_bytes + 1
+        want = os.fstat(stream.fileno()).st_size + 1 if isinstance(stream, io.BufferedReader) else _PIECE
+        pieces, total = [], 0
+        while total < limit and (piece := stream.read(min(want, limit - total))):
+            pieces.append(piece)
+            total += len(piece)
+            want = _PIECE
+    if total > max_bytes:
         raise TooLarge(max_bytes)
-    return data
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def read_lines(stream, max_bytes: int) -> Iterator[tuple[bytes, bool]]:
