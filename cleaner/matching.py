@@ -92,19 +92,18 @@ _UNSET = object()
 
 
 class _DocLines:
-    """What matching needs of one Document, computed once: the joined plain text and line offsets.
-    `previous` is the state of the same cleaning's previous pass, whose answers carry over (_carried)."""
+    """What matching needs of one Document: the Rust engine's answers for it (`answers`, made on first
+    use) and, for a regex not in the matcher, its plain lines joined (made on first use too). `previous`
+    is the state of the same cleaning's previous pass, whose answers carry over (DocAnswers.carried,
+    _carried)."""
 
     def __init__(self, doc, matcher: LineMatcher | None, previous: "_DocLines | None" = None):
-        plains = doc.native.plains()
-        self.plains = plains
-        self.joined = "\n".join(plains)
-        # starts[i]: offset of line i in the joined text (each line is followed by one "\n").
-        self.starts = [0, *accumulate(len(p) + 1 for p in plains)][:-1]
+        self.native = doc.native
         self.matcher = matcher
         self.previous = previous
         self.results: dict = {}
         self.regexes: dict = {}  # results' key -> its regex, so a carried answer is the same regex's
+        self._plains: list[str] | None = None
         self._encoded = None
         self._joined_bytes = None
         self.byte_starts: list[int] = []
@@ -114,36 +113,30 @@ class _DocLines:
         self._answers = _UNSET
 
     @property
-    def answers(self) -> list | None:
-        """Every matcher regex's matches in this document, by position, from one call to the Rust engine
-        (which tries each regex only on the lines holding one of its literal atoms); None without a
+    def plains(self) -> list[str]:
+        if self._plains is None:
+            self._plains = self.native.plains()
+        return self._plains
+
+    @property
+    def joined(self) -> str:
+        return "\n".join(self.plains)
+
+    @property
+    def answers(self):
+        """Every matcher regex's matches in this document, by position (a DocAnswers, read as a list of
+        lists), from the Rust engine, which tries each regex only on the lines holding one of its
+        literal atoms, and after the first pass only on the lines new in this one; None without a
         matcher."""
         if self._answers is _UNSET:
             matcher, previous = self.matcher, self.previous
             if matcher is None:
                 self._answers = None
             elif previous is not None and previous.matcher is matcher and previous._answers not in (_UNSET, None):
-                self._answers = self._carried_answers(previous.answers)
+                self._answers = previous._answers.carried(matcher.native, self.native, previous.native)
             else:
-                self._answers = matcher.native.scan_all(_engine.JoinedLines(self.joined))
+                self._answers = _engine.DocAnswers.scan(matcher.native, self.native)
         return self._answers
-
-    def _carried_answers(self, earlier: list) -> list:
-        """This pass's answers from the previous pass's, as _carried() makes one regex's: the lines both
-        passes hold keep their answers, and only the lines new in this one go to the Rust engine."""
-        new = self.carry()[1]
-        fresh = self.matcher.native.scan_all(_engine.JoinedLines("\n".join(self.plains[i] for i in new))) if new else None
-        answers = []
-        for position, found_before in enumerate(earlier):
-            if not found_before and (fresh is None or not fresh[position]):
-                answers.append([])
-                continue
-            found = _kept_answers(self, found_before)
-            if fresh is not None:
-                found.extend((new[at], start, end) for at, start, end in fresh[position])
-            found.sort()
-            answers.append(found)
-        return answers
 
     @property
     def candidates(self) -> frozenset[int] | None:
@@ -151,7 +144,7 @@ class _DocLines:
         Rust engine's answers): the rules' engine skips a rule that needs a match when none of its
         regexes is among them. None without a matcher."""
         answers = self.answers
-        return None if answers is None else frozenset(position for position, found in enumerate(answers) if found)
+        return None if answers is None else frozenset(answers.matched())
 
     @property
     def plain_set(self) -> set[str]:

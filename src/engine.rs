@@ -16,11 +16,12 @@ use crate::kinds::line::Line;
 use crate::kinds::phrase::PhraseMatcher;
 use crate::kinds::protect::Protect;
 use crate::kinds::tail::Tail;
+use crate::answers::DocAnswers;
 use crate::line_matcher::contained;
 use crate::page;
 
 /// Every regex's answers in a document, by matcher position: (line, start, end) in its plain text.
-type Answers = Vec<Vec<(usize, usize, usize)>>;
+type Answers = crate::answers::Found;
 
 enum Kind {
     Line(Py<Line>),
@@ -126,9 +127,18 @@ impl Engine {
         &self,
         py: Python<'_>,
         doc: &NativeDocument,
-        answers: Answers,
+        answers: &Bound<'_, PyAny>,
     ) -> PyResult<(Vec<(usize, usize, usize, Py<PyString>, i64)>, Vec<(usize, usize)>)> {
-        let (found, protected) = py.allow_threads(|| contained(|| self.spans(doc, &answers)))?;
+        // DocAnswers are read where they are; lists (a rule run alone) are copied in.
+        let given;
+        let answers: &Answers = match answers.downcast::<DocAnswers>() {
+            Ok(held) => &held.get().found,
+            Err(_) => {
+                given = answers.extract::<Answers>()?;
+                &given
+            }
+        };
+        let (found, protected) = py.allow_threads(|| contained(|| self.spans(doc, answers)))?;
         let found = found
             .into_iter()
             .map(|(start, end, order, reason, anchor)| (start, end, order, self.rules[order].reasons[reason].clone_ref(py), anchor))

@@ -1,10 +1,12 @@
 //! `cleaner._engine`: the parts of cleaning that run in Rust: a document's lines (document.rs), the
-//! page analyses (page.rs), every text rule kind (kinds/), the rule regexes (line_matcher.rs), span
+//! page analyses (page.rs), every text rule kind (kinds/), the rule regexes (line_matcher.rs) and their
+//! answers for a document (answers.rs), span
 //! resolution and rendering (render.rs). Issue 22 ported them piece by piece, each checked against the
 //! Python code it replaced (bench/parity.py); Python loads the rules and builds the Result.
 
 use pyo3::prelude::*;
 
+mod answers;
 mod atoms;
 mod casefold_table;
 mod document;
@@ -20,6 +22,7 @@ mod translate;
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<line_matcher::LineMatcher>()?;
     m.add_class::<line_matcher::JoinedLines>()?;
+    m.add_class::<answers::DocAnswers>()?;
     m.add_class::<render::Rendered>()?;
     m.add_class::<document::NativeDocument>()?;
     m.add_class::<kinds::heuristic::Heuristic>()?;

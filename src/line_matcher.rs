@@ -135,7 +135,7 @@ pub fn check_pattern(pattern: &str) -> PyResult<()> {
 }
 
 impl LineMatcher {
-    fn all(&self, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
+    pub(crate) fn all(&self, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
         let count = lines.starts.len();
         // Candidate lines per entry, from the atoms found in the folded text.
         let folded = fold_str(std::str::from_utf8(&lines.data).unwrap_or(""));
@@ -246,7 +246,7 @@ pub struct JoinedLines {
 #[pymethods]
 impl JoinedLines {
     #[new]
-    fn new(joined: &str) -> Self {
+    pub(crate) fn new(joined: &str) -> Self {
         let data = joined.as_bytes().to_vec();
         let mut starts = vec![0];
         starts.extend(data.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
