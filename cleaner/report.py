@@ -76,7 +76,7 @@ class ReportRecord:
             line = json.dumps(self._record, ensure_ascii=False)
             if has_surrogates(line):  # UTF-8 cannot hold them: show them as text instead
                 line = json.dumps(_json_safe(self._record), ensure_ascii=False)
-            if _LINE_BREAKS.search(line):  # escaped, so that no reader splits a record in two
+            if not line.isascii() and any(c in line for c in _BREAKS):  # escaped: no reader splits the record
                 line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
             self._line = line
         return self._line
@@ -91,8 +91,10 @@ class ReportRecord:
         return ReportRecord, (None, self.line, self.digest, self.text)
 
 
-# What str.splitlines() and other readers take for line breaks besides \n and \r (which JSON escapes).
-_LINE_BREAKS = re.compile("[\x1c\x1d\x1e\x85\u2028\u2029]")
+# What str.splitlines() and other readers take for line breaks besides \n and \r. JSON escapes \x1c-\x1e
+# (every control character), so a line of ASCII holds none of them raw.
+_BREAKS = "\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = re.compile(f"[{_BREAKS}]")
 
 
 def _json_safe(value):

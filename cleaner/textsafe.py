@@ -31,7 +31,14 @@ def json_safe(text: str) -> str:
 
 
 def has_surrogates(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
+    # UTF-8 refuses exactly the surrogates; encoding is some ten times faster than the regex's search.
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def visible(text: str) -> str:

@@ -5,6 +5,8 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
+
 from cleaner import report
 from cleaner.digest import digest_of, fold
 from cleaner.report import ReportRecord, Summary
@@ -92,3 +94,15 @@ def test_stdin_and_a_file_get_the_same_record_from_the_one_builder(tmp_path):
     for record in (from_file, from_stdin):
         record.pop("source"), record.pop("output"), record.pop("output_digest", None)
     assert list(from_stdin) == list(from_file) and from_stdin == from_file
+
+
+@pytest.mark.parametrize("text", [
+    "plain ascii", "Ünïcode", "a\x85b", "a\u2028b", "a\u2029b", "a\x1cb\x1dc\x1ed", "ok \ud800 lone", "é\ud83d\ude00 pair halves",
+])
+def test_a_record_line_is_one_line_of_utf8_whatever_the_removed_text(text):
+    line = ReportRecord(record("a.txt", [removal("r", text)])).line
+    assert line.splitlines() == [line]  # no reader splits the record
+    line.encode("utf-8")  # raises on a surrogate left raw
+    back = json.loads(line)["removals"][0]["text"]
+    surrogates = any("\ud800" <= c <= "\udfff" for c in text)
+    assert (back == text) is not surrogates  # a surrogate comes back shown as text (\\ud800), the rest as it was
