@@ -143,15 +143,14 @@ impl LineMatcher {
         let mut folded_starts = vec![0];
         folded_starts.extend(folded.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
         let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.entries.len()];
-        let mut last_line_of_atom = vec![usize::MAX; self.atom_entries.len()];
+        // Hits come by their end, so nearly always in the line of the hit before: a bisection only when not.
+        let mut line = 0;
         for hit in self.atoms.find_overlapping_iter(folded) {
-            let atom = hit.pattern().as_usize();
-            let line = folded_starts.partition_point(|&start| start <= hit.start()) - 1;
-            if last_line_of_atom[atom] == line {
-                continue;
+            let at = hit.start();
+            if at < folded_starts[line] || folded_starts.get(line + 1).is_some_and(|&next| next <= at) {
+                line = folded_starts.partition_point(|&start| start <= at) - 1;
             }
-            last_line_of_atom[atom] = line;
-            for &entry in &self.atom_entries[atom] {
+            for &entry in &self.atom_entries[hit.pattern().as_usize()] {
                 let list = &mut candidates[entry];
                 if list.last() != Some(&line) {
                     list.push(line);
