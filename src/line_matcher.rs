@@ -30,6 +30,10 @@ struct Entry {
 fn build(source: &str) -> Result<Regex, String> {
     RegexBuilder::new(source)
         .size_limit(64 << 20)
+        // Room for the lazy DFA of the pack's largest patterns (Unicode classes repeated {1,30}): at the
+        // 2 MB default the crate could not build theirs and ran a backtracker, clearing its table of
+        // visited states on every line. Memory is taken only as states are made.
+        .dfa_size_limit(16 << 20)
         .build()
         .map_err(|error| error.to_string())
 }
