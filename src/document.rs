@@ -45,6 +45,22 @@ pub fn py_split(s: &str) -> impl Iterator<Item = &str> {
 }
 
 fn fold_space(s: &str) -> String {
+    if s.is_ascii() {
+        // Bytes, not chars: most lines are ASCII, whose white space to str.isspace() is \t-\r,
+        // \x1c-\x1f and the space.
+        let mut out = Vec::with_capacity(s.len());
+        for token in s.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')).filter(|t| !t.is_empty()) {
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+            out.extend_from_slice(token);
+        }
+        return String::from_utf8(out).expect("ASCII is UTF-8");
+    }
+    fold_space_chars(s)
+}
+
+fn fold_space_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for token in py_split(s) {
         if !out.is_empty() {
@@ -309,6 +325,14 @@ mod tests {
         assert_eq!(plain_text("**"), "");
         assert_eq!(plain_text("_ a _"), "a");
         assert_eq!(plain_text("Face\u{ad}book"), "Facebook");
+    }
+
+    #[test]
+    fn ascii_white_space_folds_as_python_sees_it() {
+        for s in ["", " ", "a", " a  b\tc\n", "\x0b\x0cx\r\x1cy\x1d\x1e\x1fz ", "\x1b\x7f a\x00b", "a\x20\x20\x20b  "] {
+            assert_eq!(fold_space(s), fold_space_chars(s), "{s:?}");
+        }
+        assert_eq!(fold_space(" a\x1c\x0bb  c\x1f"), "a b c");
     }
 
     #[test]
