@@ -114,6 +114,7 @@ class _DocLines:
 
     @property
     def plains(self) -> list[str]:
+        """Every line's plain text (what the regexes match)."""
         if self._plains is None:
             self._plains = self.native.plains()
         return self._plains

@@ -7,6 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::answers::DocAnswers;
 use crate::document::NativeDocument;
 use crate::kinds::block::Block;
 use crate::kinds::caption::Caption;
@@ -16,11 +17,10 @@ use crate::kinds::line::Line;
 use crate::kinds::phrase::PhraseMatcher;
 use crate::kinds::protect::Protect;
 use crate::kinds::tail::Tail;
-use crate::answers::DocAnswers;
 use crate::line_matcher::contained;
 use crate::page;
 
-/// Every regex's answers in a document, by matcher position: (line, start, end) in its plain text.
+/// Every regex's answers in a document, by matcher position (answers.rs).
 type Answers = crate::answers::Found;
 
 enum Kind {
