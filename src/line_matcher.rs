@@ -48,14 +48,25 @@ pub struct LineMatcher {
     atom_entries: Vec<Vec<usize>>,
     /// The entries with no atom: tried on every line.
     unfiltered: Vec<usize>,
-    /// The entries with an atom of one character (" ", ".", "("): nearly every line holds one, so they
-    /// are tried on every line alone, and their atoms stay out of the automaton, where each occurrence
-    /// was a hit to look up.
-    every_line: Vec<usize>,
+    /// By entry, its atoms of one byte (" ", ".", "("), if any: they stay out of the automaton, where
+    /// each of their many occurrences was a hit to look up, and a line is that entry's candidate when
+    /// its folded bytes hold one of them (or the automaton found one of the entry's longer atoms).
+    byte_atoms: Vec<Option<ByteSet>>,
 }
 
-/// Atoms shorter than this (in bytes) do not filter: see LineMatcher::every_line.
+/// Atoms shorter than this (in bytes) are looked for byte by byte: see LineMatcher::byte_atoms.
 const MIN_ATOM_BYTES: usize = 2;
+
+/// A set of byte values, one bit each.
+type ByteSet = [u64; 4];
+
+fn byte_set_of(bytes: &[u8]) -> ByteSet {
+    let mut set = [0u64; 4];
+    for &b in bytes {
+        set[(b >> 6) as usize] |= 1 << (b & 63);
+    }
+    set
+}
 
 #[pymethods]
 impl LineMatcher {
@@ -73,13 +84,18 @@ impl LineMatcher {
         let mut atom_ids: std::collections::HashMap<String, usize> = Default::default();
         let mut atom_entries: Vec<Vec<usize>> = Vec::new();
         let mut unfiltered = Vec::new();
-        let mut every_line = Vec::new();
+        let mut byte_atoms = Vec::with_capacity(entries.len());
         for (position, entry) in entries.iter().enumerate() {
+            let mut bytes: Option<ByteSet> = None;
             match &entry.atoms {
                 None => unfiltered.push(position),
-                Some(list) if list.iter().any(|atom| atom.len() < MIN_ATOM_BYTES) => every_line.push(position),
                 Some(list) => {
                     for atom in list {
+                        if atom.len() < MIN_ATOM_BYTES {
+                            let b = atom.as_bytes()[0];
+                            bytes.get_or_insert([0; 4])[(b >> 6) as usize] |= 1 << (b & 63);
+                            continue;
+                        }
                         let next = atom_ids.len();
                         let id = *atom_ids.entry(atom.clone()).or_insert(next);
                         if id == atom_entries.len() {
@@ -89,6 +105,7 @@ impl LineMatcher {
                     }
                 }
             }
+            byte_atoms.push(bytes);
         }
         let mut by_id: Vec<(usize, String)> = atom_ids.into_iter().map(|(atom, id)| (id, atom)).collect();
         by_id.sort();
@@ -96,7 +113,7 @@ impl LineMatcher {
             .match_kind(MatchKind::Standard)
             .build(by_id.iter().map(|(_, atom)| atom.as_bytes()))
             .map_err(|error| PyValueError::new_err(error.to_string()))?;
-        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered, every_line })
+        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered, byte_atoms })
     }
 
     /// Every entry's answers at once, as `scan` gives them, one list per position: the lines holding
@@ -161,19 +178,35 @@ impl LineMatcher {
                 }
             }
         }
+        let line_range = |index: usize| folded_starts[index]..folded_starts.get(index + 1).map_or(folded.len(), |next| next - 1);
+        // The byte values in each folded line, once, for the entries with one-byte atoms.
+        let line_bytes: Vec<ByteSet> = if self.byte_atoms.iter().any(Option::is_some) {
+            (0..folded_starts.len()).map(|index| byte_set_of(&folded[line_range(index)])).collect()
+        } else {
+            Vec::new()
+        };
         let mut found = Vec::with_capacity(self.entries.len());
         for (position, entry) in self.entries.iter().enumerate() {
             if entry.atoms.is_none() {
                 found.push(scan(entry, lines));
                 continue;
             }
-            if self.every_line.binary_search(&position).is_ok() {
-                found.push((0..count).filter_map(|index| alone(entry, lines, index)).collect());
-                continue;
-            }
             let list = &mut candidates[position];
             list.sort_unstable();
             list.dedup();
+            if let Some(bytes) = &self.byte_atoms[position] {
+                // The lines the automaton found, and those holding one of the entry's one-byte atoms.
+                let mut found_lines = list.iter().peekable();
+                let mut hits = Vec::new();
+                for (index, held) in line_bytes.iter().enumerate().take(count) {
+                    let by_automaton = found_lines.next_if_eq(&&index).is_some();
+                    if by_automaton || held.iter().zip(bytes).any(|(line, atoms)| line & atoms != 0) {
+                        hits.extend(alone(entry, lines, index));
+                    }
+                }
+                found.push(hits);
+                continue;
+            }
             found.push(list.iter().filter(|&&index| index < count).filter_map(|&index| alone(entry, lines, index)).collect());
         }
         found
