@@ -46,7 +46,22 @@ pub fn fold_str(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    text.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { fold(c) }).collect()
+    // Runs of ASCII copied and lowercased whole, the other characters folded one by one: most pages'
+    // non-ASCII text is a letter here and there.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.push(fold(c));
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 struct Info {
@@ -239,6 +254,14 @@ mod tests {
         assert_eq!(of(".*"), None);
         assert_eq!(of("(?i)(?:share)?\\w+"), None);
         assert_eq!(of("a|\\w+"), None);
+    }
+
+    #[test]
+    fn text_folds_character_by_character() {
+        for text in ["", "ABC", "Ünïcode ÀB\ncd", "ſ ς ϐ İx", "日本語 ABC", "a\u{10400}B"] {
+            let one_by_one: String = text.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { super::fold(c) }).collect();
+            assert_eq!(super::fold_str(text), one_by_one, "{text:?}");
+        }
     }
 
     #[test]
