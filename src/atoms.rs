@@ -43,25 +43,7 @@ pub fn fold(c: char) -> char {
 }
 
 pub fn fold_str(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    // Runs of ASCII copied and lowercased whole, the other characters folded one by one: most pages'
-    // non-ASCII text is a letter here and there.
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
-        let start = out.len();
-        out.push_str(&rest[..ascii]);
-        out[start..].make_ascii_lowercase();
-        rest = &rest[ascii..];
-        if let Some(c) = rest.chars().next() {
-            out.push(fold(c));
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    out
+    crate::text::lower_ascii_runs(text, |c, out| out.push(fold(c)))
 }
 
 struct Info {

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::document::{py_split, NativeDocument, CORE_GAP_COST};
-use crate::text::py_isspace;
+use crate::document::{NativeDocument, CORE_GAP_COST};
+use crate::text::{py_isspace, py_split};
 
 /// A furniture label is short; a sentence naming "Facebook" is not one.
 pub const BOUNDARY_MAX_WORDS: usize = 12;

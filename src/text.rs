@@ -20,11 +20,14 @@ impl<'a> Text<'a> {
         }
         let mut marks = Vec::with_capacity(s.len() / STEP + 1);
         let mut chars = 0;
-        for (at, _) in s.char_indices() {
-            if chars % STEP == 0 {
-                marks.push(at);
+        for (at, &b) in s.as_bytes().iter().enumerate() {
+            if (b & 0xC0) != 0x80 {
+                // A character starts here (a byte that does not continue one).
+                if chars % STEP == 0 {
+                    marks.push(at);
+                }
+                chars += 1;
             }
-            chars += 1;
         }
         Text { s, ascii: false, marks, chars }
     }
@@ -76,21 +79,91 @@ pub fn utf8_ok(text: &pyo3::Bound<'_, pyo3::types::PyString>) -> bool {
 /// `str.casefold()`: Unicode's full case folding, from the table Python's own made
 /// (tools/casefold_table.py).
 pub fn casefold(s: &str) -> String {
+    lower_ascii_runs(s, |c, out| match crate::casefold_table::CASEFOLD.binary_search_by_key(&c, |&(from, _)| from) {
+        Ok(at) => out.push_str(crate::casefold_table::CASEFOLD[at].1),
+        Err(_) => out.push(c),
+    })
+}
+
+/// `s` with its ASCII lowercased and each other character written by `other`. Runs of ASCII are copied
+/// and lowercased whole: most pages' non-ASCII text is a letter or a quotation mark here and there.
+pub fn lower_ascii_runs(s: &str, mut other: impl FnMut(char, &mut String)) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        match crate::casefold_table::CASEFOLD.binary_search_by_key(&c, |&(from, _)| from) {
-            Ok(at) => out.push_str(crate::casefold_table::CASEFOLD[at].1),
-            Err(_) => out.push(c),
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            other(c, &mut out);
+            rest = &rest[c.len_utf8()..];
         }
     }
     out
+}
+
+/// `str.split()`: the runs between Python's white space, found byte by byte (a char iterator was most
+/// of the cost of a document's lines): ASCII white space is one byte, and every other white space
+/// character starts with 0xC2, 0xE1, 0xE2 or 0xE3 (U+0085, U+00A0, U+1680, U+2000 to U+205F, U+3000).
+pub fn py_split(s: &str) -> PySplit<'_> {
+    PySplit { s, at: 0 }
+}
+
+pub struct PySplit<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl PySplit<'_> {
+    /// The length in bytes of the white space character at byte `at` (0: none starts there).
+    #[inline(always)]
+    fn space_at(&self, at: usize) -> usize {
+        match self.s.as_bytes()[at] {
+            0x21..=0xC1 => 0, // most bytes: ASCII past the space, and continuation bytes
+            b'\t'..=b'\r' | 0x1c..=b' ' => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match self.s[at..].chars().next() {
+                Some(c) if py_isspace(c) => c.len_utf8(),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+}
+
+impl<'a> Iterator for PySplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let len = self.s.len();
+        while self.at < len {
+            match self.space_at(self.at) {
+                0 => break,
+                n => self.at += n,
+            }
+        }
+        if self.at >= len {
+            return None;
+        }
+        let (start, bytes) = (self.at, self.s.as_bytes());
+        let mut at = start;
+        loop {
+            // Through a character's continuation bytes too: none starts white space.
+            while at < len && (0x21..=0xC1).contains(&bytes[at]) {
+                at += 1;
+            }
+            if at >= len || self.space_at(at) > 0 {
+                break;
+            }
+            at += 1;
+        }
+        self.at = at;
+        Some(&self.s[start..at])
+    }
 }
 
 /// Characters in a UTF-8 byte string (its bytes that start one).
@@ -174,6 +247,16 @@ mod tests {
         assert!(py_isspace('\x1f') && py_isspace('\u{85}') && py_isspace('\u{3000}'));
         assert!(!py_isspace('\u{200b}') && !py_isspace('\u{180e}'));
         assert!(blank(" \u{200b}\u{feff}\t") && !blank(" x "));
+    }
+
+    #[test]
+    fn split_is_pythons_for_every_character() {
+        let by_chars = |s: &str| s.split(py_isspace).filter(|t| !t.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("a{c}b"), format!("{c}"), format!(" {c}{c}é ")] {
+                assert_eq!(py_split(&s).map(str::to_string).collect::<Vec<_>>(), by_chars(&s), "{:?}", c);
+            }
+        }
     }
 
     #[test]
