@@ -53,10 +53,6 @@ impl DocAnswers {
         self.found.iter().enumerate().filter(|(_, found)| !found.is_empty()).map(|(position, _)| position).collect()
     }
 
-    fn tolist(&self) -> Found {
-        self.found.clone()
-    }
-
     fn __len__(&self) -> usize {
         self.found.len()
     }
