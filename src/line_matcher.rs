@@ -159,17 +159,15 @@ impl LineMatcher {
     pub(crate) fn all(&self, lines: &JoinedLines) -> Vec<Vec<(usize, usize, usize)>> {
         let count = lines.starts.len();
         // Candidate lines per entry, from the atoms found in the folded text.
-        let folded = fold_str(std::str::from_utf8(&lines.data).unwrap_or(""));
-        let folded = folded.as_bytes();
-        let mut folded_starts = vec![0];
-        folded_starts.extend(folded.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
+        let folded = JoinedLines::of_bytes(fold_str(std::str::from_utf8(&lines.data).unwrap_or("")).into_bytes());
         let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); self.entries.len()];
         // Hits come by their end, so nearly always in the line of the hit before: a bisection only when not.
         let mut line = 0;
-        for hit in self.atoms.find_overlapping_iter(folded) {
+        for hit in self.atoms.find_overlapping_iter(&folded.data) {
             let at = hit.start();
-            if at < folded_starts[line] || folded_starts.get(line + 1).is_some_and(|&next| next <= at) {
-                line = folded_starts.partition_point(|&start| start <= at) - 1;
+            let (start, end) = folded.bounds(line);
+            if at < start || at > end {
+                line = folded.line_of(at);
             }
             for &entry in &self.atom_entries[hit.pattern().as_usize()] {
                 let list = &mut candidates[entry];
@@ -178,10 +176,12 @@ impl LineMatcher {
                 }
             }
         }
-        let line_range = |index: usize| folded_starts[index]..folded_starts.get(index + 1).map_or(folded.len(), |next| next - 1);
         // The byte values in each folded line, once, for the entries with one-byte atoms.
         let line_bytes: Vec<ByteSet> = if self.byte_atoms.iter().any(Option::is_some) {
-            (0..folded_starts.len()).map(|index| byte_set_of(&folded[line_range(index)])).collect()
+            (0..folded.starts.len()).map(|index| {
+                let (start, end) = folded.bounds(index);
+                byte_set_of(&folded.data[start..end])
+            }).collect()
         } else {
             Vec::new()
         };
@@ -283,10 +283,7 @@ pub struct JoinedLines {
 impl JoinedLines {
     #[new]
     pub(crate) fn new(joined: &str) -> Self {
-        let data = joined.as_bytes().to_vec();
-        let mut starts = vec![0];
-        starts.extend(data.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
-        JoinedLines { data, starts }
+        JoinedLines::of_bytes(joined.as_bytes().to_vec())
     }
 
     fn __len__(&self) -> usize {
@@ -295,6 +292,12 @@ impl JoinedLines {
 }
 
 impl JoinedLines {
+    fn of_bytes(data: Vec<u8>) -> Self {
+        let mut starts = vec![0];
+        starts.extend(data.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
+        JoinedLines { data, starts }
+    }
+
     fn bounds(&self, index: usize) -> (usize, usize) {
         let start = self.starts[index];
         let end = self.starts.get(index + 1).map_or(self.data.len(), |next| next - 1);
