@@ -51,6 +51,8 @@ def native_text(text: str) -> str:
     """`text` as the Rust engine can take it: UTF-8 holds no lone surrogate (a JSON escape or a file
     name's undecodable byte, kept by Python), so each becomes U+FFFD, one character for one, and every
     offset stays the same. The caller slices its own text, so the surrogates stay in what it keeps."""
+    # textsafe.has_surrogates' question, asked through the engine: the UTF-8 it makes stays cached in
+    # `text`, where the Rust call that follows reads it.
     if text.isascii() or engine.utf8_ok(text):
         return text
     return _LONE_SURROGATE.sub("\ufffd", text)

@@ -25,7 +25,7 @@ def path_text(path) -> str:
 
 def json_safe(text: str) -> str:
     """`text` with lone surrogates shown as \\udNNN: UTF-8 cannot encode them."""
-    if not _SURROGATE.search(text):
+    if not has_surrogates(text):
         return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
