@@ -22,7 +22,7 @@ pub struct DocAnswers {
 }
 
 fn joined<'a>(plains: impl Iterator<Item = &'a str>) -> JoinedLines {
-    JoinedLines::new(&plains.collect::<Vec<_>>().join("\n"))
+    JoinedLines::of_bytes(plains.collect::<Vec<_>>().join("\n").into_bytes())
 }
 
 #[pymethods]

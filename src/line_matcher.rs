@@ -282,7 +282,7 @@ pub struct JoinedLines {
 #[pymethods]
 impl JoinedLines {
     #[new]
-    pub(crate) fn new(joined: &str) -> Self {
+    fn new(joined: &str) -> Self {
         JoinedLines::of_bytes(joined.as_bytes().to_vec())
     }
 
@@ -292,7 +292,7 @@ impl JoinedLines {
 }
 
 impl JoinedLines {
-    fn of_bytes(data: Vec<u8>) -> Self {
+    pub(crate) fn of_bytes(data: Vec<u8>) -> Self {
         let mut starts = vec![0];
         starts.extend(data.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(at, _)| at + 1));
         JoinedLines { data, starts }
