@@ -71,8 +71,13 @@ fn full(answers: &Answers, slot: Option<usize>) -> Vec<usize> {
     slot.map_or_else(Vec::new, |p| answers[p].iter().map(|&(line, _, _)| line).collect())
 }
 
-fn search(answers: &Answers, slot: Option<usize>) -> Vec<(usize, usize, usize)> {
-    slot.map_or_else(Vec::new, |p| answers[p].clone())
+fn search(answers: &Answers, slot: Option<usize>) -> &[(usize, usize, usize)] {
+    slot.map_or(&[], |p| &answers[p])
+}
+
+/// Spans of a kind that has one reason and no anchor, as `spans` takes them.
+fn one(spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize, usize, i64)> {
+    spans.into_iter().map(|(a, b)| (a, b, 0, -1)).collect()
 }
 
 #[pymethods]
@@ -158,7 +163,6 @@ impl Engine {
                 continue;
             }
             let s = &rule.slots;
-            let one = |spans: Vec<(usize, usize)>| spans.into_iter().map(|(a, b)| (a, b, 0, -1)).collect::<Vec<_>>();
             let anchored =
                 |spans: Vec<(usize, usize, usize)>| spans.into_iter().map(|(a, b, at)| (a, b, 0, at as i64)).collect::<Vec<_>>();
             let spans: Vec<(usize, usize, usize, i64)> = match &rule.kind {
@@ -166,9 +170,9 @@ impl Engine {
                 Kind::Protect(kind) => one(kind.get().find(doc, full(answers, s[0]))),
                 Kind::Tail(kind) => anchored(kind.get().find(doc, full(answers, s[0]))),
                 Kind::Block(kind) => anchored(kind.get().find(doc, full(answers, s[0]), full(answers, s[1]))),
-                Kind::Caption(kind) => one(kind.get().spans(doc, &search(answers, s[0]))),
+                Kind::Caption(kind) => one(kind.get().spans(doc, search(answers, s[0]))),
                 Kind::Duplicate(kind) => one(kind.get().spans(doc)),
-                Kind::Phrase(at) => one(phrase_lines.as_ref().map_or_else(Vec::new, |lines| lines[*at].clone())),
+                Kind::Phrase(at) => one(phrase_lines.as_ref().map_or(&[][..], |lines| &lines[*at][..]).iter().copied()),
                 Kind::Heuristic(kind) => {
                     let lines = |slot: Option<usize>| full(answers, slot);
                     let matched = Matched {
