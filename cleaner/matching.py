@@ -51,16 +51,26 @@ _HEAVY = re.compile(r"\[\^[^\]]*\]\{\d+,\d{2,}\}[^)]*\)[+*{]")
 class LineMatcher:
     """The rule regexes of a list of rules, compiled once in the Rust engine, by position."""
 
-    def __init__(self, regexes: list[tuple[object, str]], phrases: list[tuple[object, frozenset[str]]] = ()):
+    def __init__(self, regexes: list[tuple[object, str]], phrases: list[tuple[object, frozenset[str]]] = (),
+                 max_chars: list[int | None] | None = None):
+        """`max_chars`, one per regex: the longest line (in characters) whose answer its reader uses,
+        or None for every line. A regex listed more than once answers up to the most any use asks for."""
         self._index: dict[tuple[int, str], int] = {}
         native: list[tuple[str, bool]] = []  # (pattern, full) by position
-        for regex, mode in regexes:
+        limits: list[int | None] = []  # by position
+        for (regex, mode), most in zip(regexes, max_chars or [None] * len(regexes), strict=True):
             key = (id(regex), mode)
             if key not in self._index:
                 self._index[key] = len(native)
                 native.append((regex.pattern, mode == FULL))
+                limits.append(most)
+            else:
+                position = self._index[key]
+                before = limits[position]
+                limits[position] = None if before is None or most is None else max(before, most)
         self._keep = [regex for regex, _ in regexes]  # keep the regexes alive: the keys are their ids
-        self.native = _engine.LineMatcher(native)
+        self.max_chars = limits
+        self.native = _engine.LineMatcher(native, limits)
         # The phrase rules' keys, all in one lookup (src/kinds/phrase.rs): a document's keys are looked
         # up once for every rule, not once per rule; the engine counts the phrase rules in list order.
         self.phrases = _engine.PhraseMatcher([sorted(keys) for _, keys in phrases]) if phrases else None
@@ -336,6 +346,8 @@ def matcher_for(rules) -> LineMatcher:
     if matcher is None:
         if len(_MATCHERS) >= _MAX_MATCHERS:
             _MATCHERS.pop(next(iter(_MATCHERS)))
-        matcher = _MATCHERS[key] = LineMatcher([pair for rule in key for pair in rule.line_regexes()],
-                                               [(rule, keys) for rule in key if (keys := rule.phrase_keys()) is not None])
+        regexes = [(pair, rule.max_answer_chars()) for rule in key for pair in rule.line_regexes()]
+        matcher = _MATCHERS[key] = LineMatcher([pair for pair, _ in regexes],
+                                               [(rule, keys) for rule in key if (keys := rule.phrase_keys()) is not None],
+                                               [most for _, most in regexes])
     return matcher

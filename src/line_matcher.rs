@@ -52,6 +52,9 @@ pub struct LineMatcher {
     /// each of their many occurrences was a hit to look up, and a line is that entry's candidate when
     /// its folded bytes hold one of them (or the automaton found one of the entry's longer atoms).
     byte_atoms: Vec<Option<ByteSet>>,
+    /// By entry, the longest line (in characters) whose answer anyone reads, or None for every line:
+    /// a `line` rule ignores longer lines, so its regex need not run on them.
+    max_chars: Vec<Option<usize>>,
 }
 
 /// Atoms shorter than this (in bytes) are looked for byte by byte: see LineMatcher::byte_atoms.
@@ -71,9 +74,15 @@ fn byte_set_of(bytes: &[u8]) -> ByteSet {
 #[pymethods]
 impl LineMatcher {
     /// `patterns`: (RE2 pattern, full) pairs, in the order their positions refer to. A pattern the
-    /// crate cannot take raises ValueError naming it and its position.
+    /// crate cannot take raises ValueError naming it and its position. `max_chars`, by position: the
+    /// longest line to answer for (None: every line); longer lines get no answer.
     #[new]
-    fn new(py: Python<'_>, patterns: Vec<(String, bool)>) -> PyResult<Self> {
+    #[pyo3(signature = (patterns, max_chars = None))]
+    fn new(py: Python<'_>, patterns: Vec<(String, bool)>, max_chars: Option<Vec<Option<usize>>>) -> PyResult<Self> {
+        let max_chars = max_chars.unwrap_or_else(|| vec![None; patterns.len()]);
+        if max_chars.len() != patterns.len() {
+            return Err(PyValueError::new_err("max_chars needs one value per pattern"));
+        }
         let mut entries = Vec::with_capacity(patterns.len());
         for (position, compiled) in py.allow_threads(|| compile_all(&patterns)).into_iter().enumerate() {
             let pattern = &patterns[position].0;
@@ -113,7 +122,7 @@ impl LineMatcher {
             .match_kind(MatchKind::Standard)
             .build(by_id.iter().map(|(_, atom)| atom.as_bytes()))
             .map_err(|error| PyValueError::new_err(error.to_string()))?;
-        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered, byte_atoms })
+        Ok(LineMatcher { entries, atoms, atom_entries, unfiltered, byte_atoms, max_chars })
     }
 
     /// Every entry's answers at once, as `scan` gives them, one list per position: the lines holding
@@ -138,7 +147,8 @@ impl LineMatcher {
             .entries
             .get(position)
             .ok_or_else(|| PyValueError::new_err(format!("no pattern at position {position}")))?;
-        py.allow_threads(|| contained(|| scan(entry, lines)))
+        let short: Option<Vec<bool>> = self.max_chars[position].map(|most| line_chars(lines).into_iter().map(|n| n <= most).collect());
+        py.allow_threads(|| contained(|| scan(entry, lines, short.as_deref())))
     }
 }
 
@@ -185,13 +195,23 @@ impl LineMatcher {
         } else {
             Vec::new()
         };
+        let chars = if self.max_chars.iter().any(Option::is_some) { line_chars(lines) } else { Vec::new() };
+        let mut short = Vec::new();
         let mut found = Vec::with_capacity(self.entries.len());
         for (position, entry) in self.entries.iter().enumerate() {
+            let within = self.max_chars[position].map(|most| {
+                short.clear();
+                short.extend(chars.iter().map(|&n| n <= most));
+                &short[..]
+            });
             if entry.atoms.is_none() {
-                found.push(scan(entry, lines));
+                found.push(scan(entry, lines, within));
                 continue;
             }
             let list = &mut candidates[position];
+            if let Some(within) = within {
+                list.retain(|&index| within.get(index) == Some(&true));
+            }
             list.sort_unstable();
             list.dedup();
             if let Some(bytes) = &self.byte_atoms[position] {
@@ -200,6 +220,9 @@ impl LineMatcher {
                 let mut hits = Vec::new();
                 for (index, held) in line_bytes.iter().enumerate().take(count) {
                     let by_automaton = found_lines.next_if_eq(&&index).is_some();
+                    if within.is_some_and(|within| !within[index]) {
+                        continue;
+                    }
                     if by_automaton || held.iter().zip(bytes).any(|(line, atoms)| line & atoms != 0) {
                         hits.extend(alone(entry, lines, index));
                     }
@@ -325,7 +348,19 @@ fn alone(entry: &Entry, lines: &JoinedLines, index: usize) -> Option<(usize, usi
     }
 }
 
-fn scan(entry: &Entry, lines: &JoinedLines) -> Vec<(usize, usize, usize)> {
+/// Every line's length in characters.
+fn line_chars(lines: &JoinedLines) -> Vec<usize> {
+    (0..lines.starts.len()).map(|index| {
+        let (start, end) = lines.bounds(index);
+        chars(&lines.data[start..end])
+    }).collect()
+}
+
+/// The entry's answers on every line, or (`short`) only on the lines marked true.
+fn scan(entry: &Entry, lines: &JoinedLines, short: Option<&[bool]>) -> Vec<(usize, usize, usize)> {
+    if let Some(short) = short {
+        return (0..lines.starts.len()).filter(|&index| short[index]).filter_map(|index| alone(entry, lines, index)).collect();
+    }
     let Some(joined) = &entry.joined else {
         return (0..lines.starts.len()).filter_map(|index| alone(entry, lines, index)).collect();
     };

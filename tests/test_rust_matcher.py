@@ -20,10 +20,13 @@ from cleaner.patterns import compile_regex
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _expected(regex, full: bool, plains: list[str]) -> list[tuple[int, int, int]]:
-    """What matching.py's contract says: each line alone, through RE2."""
+def _expected(regex, full: bool, plains: list[str], max_chars: int | None = None) -> list[tuple[int, int, int]]:
+    """What matching.py's contract says: each line alone, through RE2; only lines of at most
+    `max_chars` characters, when it is given."""
     found = []
     for index, plain in enumerate(plains):
+        if max_chars is not None and len(plain) > max_chars:
+            continue
         if full:
             if regex.fullmatch(plain):
                 found.append((index, 0, len(plain)))
@@ -44,8 +47,8 @@ def _fixture_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def asked(shipped_rules_module):
-    """(pattern, full) -> {the document's joined plain lines: (its plain lines, the answers the engine
-    used)}, recorded from every pass of the engine while it cleans every fixture and every rule example:
+    """(pattern, full, the longest line it answers for) -> {the document's joined plain lines: (its plain
+    lines, the answers the engine used)}, recorded from every pass of the engine while it cleans every fixture and every rule example:
     the answers the rules' engine (src/engine.rs) reads, carried over between passes or not."""
     asked: dict[tuple[str, bool], dict[str, tuple[list[str], list]]] = {}
     original = matching.attach
@@ -56,7 +59,8 @@ def asked(shipped_rules_module):
         joined = "\n".join(plains)
         for (regex_id, mode), position in matcher._index.items():
             regex = next(r for r in matcher._keep if id(r) == regex_id)
-            asked.setdefault((regex.pattern, mode == matching.FULL), {})[joined] = (plains, doc._matching.answers[position])
+            key = (regex.pattern, mode == matching.FULL, matcher.max_chars[position])
+            asked.setdefault(key, {})[joined] = (plains, doc._matching.answers[position])
 
     texts = _fixture_texts()
     for rule in shipped_rules_module.rules:
@@ -80,11 +84,13 @@ def shipped_rules_module():
 def test_every_regex_the_engine_asks_about_matches_the_same_lines(asked):
     assert len(asked) > 50, "the spy saw too few regexes: the engine's call path changed"
     differences, compared = [], 0
-    for (pattern, full), documents in sorted(asked.items()):
+    limited = [key for key in asked if key[2] is not None]
+    assert len(limited) > 20, "no regex of a `line` rule came with its rule's max_chars"
+    for (pattern, full, max_chars), documents in sorted(asked.items(), key=str):
         regex = compile_regex(pattern, ignore_case=False)
         for joined, (plains, got) in documents.items():
             compared += 1
-            if sorted(got) != _expected(regex, full, plains):
+            if sorted(got) != _expected(regex, full, plains, max_chars):
                 differences.append((pattern, full, joined[:80]))
     assert compared > 1000
     assert not differences, differences[:5]
@@ -145,6 +151,28 @@ def test_a_match_across_lines_is_settled_by_the_line_alone():
         for full in (True, False):
             got = LineMatcher([(regex.pattern, full)]).scan(0, JoinedLines("\n".join(lines)))
             assert got == _expected(regex, full, lines), pattern
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\d+(?: \w+)*",  # no atom: every line is tried
+    r"(?i)read more\W*",  # atoms: the lines holding one are tried
+    r"x[ .]y",  # one-byte atoms: the lines holding the byte are tried
+])
+def test_a_regex_with_a_longest_line_answers_only_lines_that_short(pattern):
+    """A `line` rule reads no line longer than its max_chars, so its regex is tried on none: counted
+    in characters (Python's len), not bytes."""
+    lines = ["12 ab", "12 abcdef", "Read more", "Read more!!!", "x y", "x.yzzz", "ééééé 1", "ü", ""]
+    lines += [line + " 7" for line in lines]
+    joined = JoinedLines("\n".join(lines))
+    regex = compile_regex(pattern, ignore_case=False)
+    for max_chars in (0, 3, 5, 7, 9, 12, None):
+        matcher = LineMatcher([(pattern, True), (pattern, False)], [max_chars, max_chars])
+        every = matcher.scan_all(joined)
+        for position, full in enumerate((True, False)):
+            expected = _expected(regex, full, lines, max_chars)
+            assert matcher.scan(position, joined) == expected, (max_chars, full)
+            assert every[position] == expected, (max_chars, full)
+    assert _expected(regex, False, lines, 5) != _expected(regex, False, lines), "the lines do not tell the limit apart"
 
 
 def test_a_pattern_the_crate_cannot_take_names_its_position():

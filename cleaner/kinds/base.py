@@ -86,6 +86,11 @@ class Rule:
         hands it their answers (src/engine.rs)."""
         return ()
 
+    def max_answer_chars(self) -> int | None:
+        """The longest line (in characters) whose regex answers the kind reads, or None for any line:
+        the matcher need not try its regexes on longer ones."""
+        return None
+
     def phrase_keys(self) -> frozenset[str] | None:
         """The keys a phrase rule looks lines up by (None: not a phrase rule)."""
         return None

@@ -23,5 +23,8 @@ class LineRule(Rule):
     def native_slots(self):
         return ((self.pattern, FULL),)
 
+    def max_answer_chars(self):
+        return self.max_chars  # src/kinds/line.rs takes no longer line
+
     def make_native(self):
         return _engine.Line(self.max_chars)
