@@ -5,8 +5,7 @@
 //! space (`str.split()`, `str.strip()`), its lengths in characters, and its regexes' matches (the ones
 //! used here have no backreference, so the regex crate's leftmost-first match is Python's).
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use pyo3::prelude::*;
 use regex::Regex;
@@ -191,27 +190,11 @@ type PyLine = (usize, usize, Option<String>, Option<String>, usize, i64, bool);
 pub struct NativeDocument {
     pub text: String,
     pub lines: Vec<Line>,
-    /// The lines by their key less TRIM at its ends (the phrase kind's lookup), made on first use.
-    key_index: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl NativeDocument {
     pub fn from_text(text: String) -> Self {
-        NativeDocument { lines: split_lines(&text), text, key_index: OnceLock::new() }
-    }
-
-    /// The non-blank lines by their phrase key (kinds/phrase.rs).
-    pub fn lines_by_key(&self) -> &HashMap<String, Vec<usize>> {
-        self.key_index.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (at, line) in self.lines.iter().enumerate() {
-                let key = line.key.trim_matches(crate::kinds::phrase::TRIM);
-                if !line.is_blank() && !key.is_empty() {
-                    index.entry(key.to_string()).or_default().push(at);
-                }
-            }
-            index
-        })
+        NativeDocument { lines: split_lines(&text), text }
     }
 
     pub fn raw(&self, index: usize) -> &str {

@@ -16,6 +16,8 @@ pub struct PhraseMatcher {
     rules: usize,
     /// Each key, and the positions of the rules holding it.
     keys: HashMap<String, Vec<usize>>,
+    /// The longest key, in bytes: a longer line is no rule's phrase, and is not looked up.
+    longest: usize,
 }
 
 #[pymethods]
@@ -28,25 +30,22 @@ impl PhraseMatcher {
                 keys.entry(key.clone()).or_default().push(position);
             }
         }
-        PhraseMatcher { rules: rules.len(), keys }
+        let longest = keys.keys().map(String::len).max().unwrap_or(0);
+        PhraseMatcher { rules: rules.len(), keys, longest }
     }
 
     /// Per rule, the lines (start, end, in characters) equal to one of its phrases, in document order.
     pub fn scan(&self, doc: &NativeDocument) -> Vec<Vec<(usize, usize)>> {
-        let mut found: Vec<Vec<usize>> = vec![Vec::new(); self.rules];
-        for (key, lines) in doc.lines_by_key() {
-            if let Some(rules) = self.keys.get(key.as_str()) {
-                for &rule in rules {
-                    found[rule].extend_from_slice(lines);
-                }
+        let mut found: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules];
+        for line in &doc.lines {
+            let key = line.key.trim_matches(TRIM);
+            if key.is_empty() || key.len() > self.longest || line.is_blank() {
+                continue;
+            }
+            for &rule in self.keys.get(key).into_iter().flatten() {
+                found[rule].push((line.start, line.end));
             }
         }
         found
-            .into_iter()
-            .map(|mut indexes| {
-                indexes.sort_unstable();
-                indexes.into_iter().map(|i| (doc.lines[i].start, doc.lines[i].end)).collect()
-            })
-            .collect()
     }
 }
