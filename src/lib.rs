@@ -12,6 +12,7 @@ mod casefold_table;
 mod document;
 mod engine;
 mod kinds;
+mod line_set;
 mod line_matcher;
 mod page;
 mod render;

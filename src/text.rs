@@ -171,6 +171,48 @@ pub fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// Python's letters as the rules' regexes see them (`[^\W\d_]`, which is `[\p{L}\p{Nl}\p{No}]`), by
+/// the regex crate's own Unicode tables: a test per character where a regex search per word cost
+/// hundreds of instructions.
+pub fn is_letter(c: char) -> bool {
+    static RANGES: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
+        let hir = regex_syntax::Parser::new().parse(r"[\p{L}\p{Nl}\p{No}]").expect("a valid class");
+        match hir.kind() {
+            regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => {
+                class.ranges().iter().map(|range| (range.start(), range.end())).collect()
+            }
+            _ => unreachable!("a class of Unicode characters"),
+        }
+    });
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    let ranges = &*RANGES;
+    let at = ranges.partition_point(|&(_, end)| end < c);
+    at < ranges.len() && ranges[at].0 <= c
+}
+
+/// The runs of at least `min` letters in `s`, each as long as it goes: what `[^\W\d_]{min,}` finds.
+pub fn letter_runs(s: &str, min: usize) -> impl Iterator<Item = &str> {
+    let mut chars = s.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, _) = chars.find(|&(_, c)| is_letter(c))?;
+        let mut count = 1;
+        let mut end = s.len();
+        while let Some(&(at, c)) = chars.peek() {
+            if !is_letter(c) {
+                end = at;
+                break;
+            }
+            count += 1;
+            chars.next();
+        }
+        if count >= min {
+            return Some(&s[start..end]);
+        }
+    })
+}
+
 /// `str.isspace()`: Unicode's white space, plus the four separators \x1c to \x1f Python counts too.
 pub fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
@@ -256,6 +298,24 @@ mod tests {
             for s in [format!("a{c}b"), format!("{c}"), format!(" {c}{c}é ")] {
                 assert_eq!(py_split(&s).map(str::to_string).collect::<Vec<_>>(), by_chars(&s), "{:?}", c);
             }
+        }
+    }
+
+    #[test]
+    fn letters_are_the_regex_crates_for_every_character() {
+        let letter = regex::Regex::new(r"^[\p{L}\p{Nl}\p{No}]$").unwrap();
+        let mut buffer = [0; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), letter.is_match(c.encode_utf8(&mut buffer)), "{:?}", c);
+        }
+    }
+
+    #[test]
+    fn letter_runs_are_what_the_regex_finds() {
+        let runs = regex::Regex::new(r"[\p{L}\p{Nl}\p{No}]{3,}").unwrap();
+        for s in ["", "ab", "abc", "a1bcd_efg hé² Ⅻxy 日本語 x", "straße, naïve; ab cd ef", "ⅻⅻ3abc", "abcd"] {
+            let expected: Vec<&str> = runs.find_iter(s).map(|found| found.as_str()).collect();
+            assert_eq!(letter_runs(s, 3).collect::<Vec<_>>(), expected, "{s:?}");
         }
     }
 

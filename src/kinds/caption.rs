@@ -3,16 +3,15 @@
 //! bare credit with no subject at all (kinds/caption.py says more).
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use pyo3::prelude::*;
-use regex::Regex;
 
 use crate::document::NativeDocument;
-use crate::text::casefold;
+use crate::line_set::LineSet;
+use crate::text::{casefold, letter_runs};
 
-/// A word of three letters or more (Python's `[^\W\d_]{3,}`, see page.rs).
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}\p{Nl}\p{No}]{3,}").unwrap());
+/// A word is a run of this many letters or more (Python's `[^\W\d_]{3,}`, see page.rs).
+const MIN_WORD_CHARS: usize = 3;
 
 #[pyclass(frozen, module = "cleaner._engine")]
 pub struct Caption {
@@ -42,36 +41,49 @@ impl Caption {
         if captions.is_empty() {
             return Vec::new();
         }
-        let caption_lines: HashSet<usize> = captions.iter().map(|&(index, _)| index).collect();
-        // The other lines' keys are their plain texts casefolded already.
-        let others: Vec<&str> = (0..lines.len())
-            .filter(|i| !caption_lines.contains(i))
-            .map(|i| lines[i].key.as_str())
-            .collect();
-        let article = self.content_words(&others.join("\n"));
+        let caption_lines: LineSet = captions.iter().map(|&(index, _)| index).collect();
+        // Which subject words the other lines hold (their keys are their plain texts casefolded
+        // already): only those are looked for, so the article's words are neither copied nor kept.
+        let wanted: HashSet<&str> = captions.iter().flat_map(|(_, subject)| subject.iter().map(String::as_str)).collect();
+        let mut present: HashSet<&str> = HashSet::new();
+        let others = lines.iter().enumerate().filter(|(i, _)| !wanted.is_empty() && !caption_lines.contains(i));
+        'lines: for (_, line) in others {
+            for token in letter_runs(&line.key, MIN_WORD_CHARS) {
+                // A stopword is in no subject, so it needs no test of its own here.
+                if let Some(&word) = wanted.get(plural_folded(token)) {
+                    present.insert(word);
+                    if present.len() == wanted.len() {
+                        break 'lines;
+                    }
+                }
+            }
+        }
         captions
-            .into_iter()
+            .iter()
             .filter(|(_, subject)| {
-                subject.len() < self.min_subject_words
-                    || (subject.intersection(&article).count() as f64 / subject.len() as f64) < self.min_overlap
+                let shared = subject.iter().filter(|word| present.contains(word.as_str())).count();
+                subject.len() < self.min_subject_words || (shared as f64 / subject.len() as f64) < self.min_overlap
             })
-            .map(|(index, _)| (lines[index].start, lines[index].end))
+            .map(|&(index, _)| (lines[index].start, lines[index].end))
             .collect()
     }
 
     /// The content words of a casefolded text.
     fn content_words(&self, folded: &str) -> HashSet<String> {
         let mut words = HashSet::new();
-        for token in TOKEN.find_iter(folded).map(|found| found.as_str()) {
+        for token in letter_runs(folded, MIN_WORD_CHARS) {
             if self.stopwords.contains(token) {
                 continue;
             }
-            // A crude plural fold ("protesters" ~ "protester") is enough for an overlap measure.
-            let word = if token.chars().count() > 4 && token.ends_with('s') { &token[..token.len() - 1] } else { token };
-            words.insert(word.to_string());
+            words.insert(plural_folded(token).to_string());
         }
         words
     }
+}
+
+/// A crude plural fold ("protesters" ~ "protester"): enough for an overlap measure.
+fn plural_folded(token: &str) -> &str {
+    if token.ends_with('s') && token.chars().count() > 4 { &token[..token.len() - 1] } else { token }
 }
 
 #[pymethods]
