@@ -184,7 +184,11 @@ fn pipe_tables(doc: &NativeDocument, min_rows: usize) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let mut run: Vec<usize> = Vec::new();
     for index in 0..=doc.lines.len() {
-        if index < doc.lines.len() && pipe_row(doc.raw(index).trim_matches(py_isspace)) {
+        // Most lines fail at their first character: only a line that opens with a bar is trimmed whole.
+        if index < doc.lines.len()
+            && doc.raw(index).chars().find(|&c| !py_isspace(c)) == Some('|')
+            && pipe_row(doc.raw(index).trim_matches(py_isspace))
+        {
             run.push(index);
             continue;
         }
@@ -198,20 +202,21 @@ fn pipe_tables(doc: &NativeDocument, min_rows: usize) -> Vec<(usize, usize)> {
 
 /// `\S {2,}\S`: two cells at least, two or more spaces apart.
 fn spaced_row(raw: &str) -> bool {
-    let chars: Vec<char> = raw.chars().collect();
-    let mut at = 0;
-    while at < chars.len() {
-        if chars[at] != ' ' {
-            at += 1;
-            continue;
+    static PAIR: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    let bytes = raw.as_bytes();
+    let mut from = 0;
+    while let Some(found) = PAIR.find(&bytes[from..]) {
+        // A run of spaces starts here: the search begins past the previous run, so this is its first pair.
+        let at = from + found;
+        let mut end = at + 2;
+        while end < bytes.len() && bytes[end] == b' ' {
+            end += 1;
         }
-        let start = at;
-        while at < chars.len() && chars[at] == ' ' {
-            at += 1;
-        }
-        if at - start >= 2 && start > 0 && !py_isspace(chars[start - 1]) && at < chars.len() && !py_isspace(chars[at]) {
+        let cell_before = raw[..at].chars().next_back().is_some_and(|c| !py_isspace(c));
+        if cell_before && raw[end..].chars().next().is_some_and(|c| !py_isspace(c)) {
             return true;
         }
+        from = end;
     }
     false
 }
@@ -256,7 +261,7 @@ fn spaced_tables(doc: &NativeDocument, min_rows: usize) -> Vec<(usize, usize)> {
             continue;
         }
         let raw = doc.raw(index);
-        if raw.trim_matches(py_isspace).contains("  ") && spaced_row(raw) && LETTER.is_match(&line.plain) {
+        if spaced_row(raw) && LETTER.is_match(&line.plain) {
             if run.last().is_some_and(|&last| index != last + 1) {
                 close(&run, &mut found); // a blank line between: another block
                 run.clear();
@@ -336,6 +341,10 @@ fn summaries(doc: &NativeDocument, min_units: usize, max_words: usize) -> Vec<us
 /// Whether the line holds a headline glued to its summary; with `counts` None, whether it would if
 /// the page printed the glued pair only there.
 fn glued(plain: &str, counts: Option<&HashMap<&str, usize>>) -> bool {
+    // Most lines hold no glue at all: a match test is far cheaper than a search for captures.
+    if !GLUE.is_match(plain) {
+        return false;
+    }
     for found in GLUE.captures_iter(plain) {
         let cut = found.get(1).unwrap().start();
         let head = &plain[..cut];
@@ -408,6 +417,36 @@ pub fn glued_teasers(doc: &NativeDocument, min_run: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaced_rows_have_two_cells_two_spaces_apart() {
+        for (raw, row) in [
+            ("a  b", true), ("a   b c", true), ("  a b  ", false), ("a b", false), ("a \t b", false), ("é  ü", true),
+            ("a  ", false), ("  b", false), ("a\u{3000}  b", false), ("x y  z", true), ("a \u{a0} b", false), ("", false),
+        ] {
+            assert_eq!(spaced_row(raw), row, "{raw:?}");
+        }
+        // Against the definition, a character at a time, on every string of up to 6 of these.
+        let by_chars = |raw: &str| {
+            let chars: Vec<char> = raw.chars().collect();
+            (0..chars.len()).any(|start| {
+                let run = chars[start..].iter().take_while(|&&c| c == ' ').count();
+                run >= 2
+                    && start > 0
+                    && !py_isspace(chars[start - 1])
+                    && chars.get(start + run).is_some_and(|&c| !py_isspace(c))
+            })
+        };
+        let alphabet = [' ', 'a', '\t', '\u{a0}', 'é', '\u{3000}'];
+        let mut strings = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = strings.iter().flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{c}"))).collect();
+            for s in &longer {
+                assert_eq!(spaced_row(s), by_chars(s), "{s:?}");
+            }
+            strings = longer;
+        }
+    }
 
     #[test]
     fn numbers_stand_alone() {

@@ -45,10 +45,10 @@ impl Duplicate {
     }
 
     fn copies(&self, doc: &NativeDocument) -> Vec<usize> {
-        let mut copies: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut copies: HashMap<&str, Vec<usize>> = HashMap::with_capacity(doc.lines.len());
         let mut order: Vec<&str> = Vec::new();
         for (index, line) in doc.lines.iter().enumerate() {
-            if line.plain.chars().count() < self.min_chars || line.n_words > self.max_words {
+            if line.n_words > self.max_words || line.plain.chars().count() < self.min_chars {
                 continue;
             }
             let entry = copies.entry(line.key.as_str()).or_default();
@@ -98,7 +98,7 @@ impl Duplicate {
             gap[k] = rank[prose[k]] - rank[prose[k - 1]] - 1;
         }
         let core = page::core(doc, &[], &[], 0.0, &[]);
-        let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut seen: HashMap<&str, Vec<usize>> = HashMap::with_capacity(prose.len());
         let mut drop: BTreeSet<usize> = BTreeSet::new();
         let mut j = 0;
         while j < prose.len() {
