@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use regex::Regex;
 
 use crate::line_matcher::contained;
-use crate::text::{casefold, invisible, line_bounds, py_isspace, py_split, Text};
+use crate::text::{casefold, invisible, line_bounds, py_isspace, py_split, CharIndex, Text};
 
 /// A line is prose when it reads as a sentence of the article, not as a label or headline.
 pub const PROSE_MIN_WORDS: usize = 10;
@@ -38,6 +38,40 @@ fn is_cjk(c: char) -> bool {
         | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
 }
 
+/// Whether `s` holds an invisible character: only the characters whose UTF-8 lead byte one of them
+/// shares (U+00AD; U+200B and U+2060 to U+2064; U+FEFF) are decoded.
+fn has_invisible(s: &str) -> bool {
+    s.bytes().enumerate().any(|(at, b)| matches!(b, 0xC2 | 0xE2 | 0xEF) && s[at..].chars().next().is_some_and(invisible))
+}
+
+/// fold_space(s) as a slice of `s` and its number of words, when folding only trims ASCII white space
+/// from the ends (the rest holds single spaces between words and no other white space), or None. Most
+/// lines are so (indented ones too), and a pass over their bytes costs far less than splitting them.
+fn folded_slice(s: &str) -> Option<(&str, usize)> {
+    let ascii_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f);
+    let start = s.bytes().take_while(ascii_space).count();
+    let end = s.len() - s.as_bytes()[start..].iter().rev().take_while(|b| ascii_space(b)).count();
+    let inner = &s[start..end];
+    let (mut words, mut after_space) = (1, true);
+    for (at, &b) in inner.as_bytes().iter().enumerate() {
+        match b {
+            b' ' if after_space => return None,
+            b' ' => {
+                after_space = true;
+                words += 1;
+                continue;
+            }
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f => return None,
+            // The lead bytes of every non-ASCII white space character (U+0085 and U+00A0; U+1680;
+            // U+2000 to U+205F; U+3000): only those characters are decoded.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 if inner[at..].chars().next().is_some_and(py_isspace) => return None,
+            _ => {}
+        }
+        after_space = false;
+    }
+    (!after_space).then_some((inner, words))
+}
+
 fn fold_space(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for token in py_split(s) {
@@ -52,9 +86,14 @@ fn fold_space(s: &str) -> String {
 /// The line as a reader sees it: white space folded, invisible characters, Markdown decoration and link
 /// targets gone (document.plain_text).
 pub fn plain_text(raw: &str) -> String {
+    plain_and_words(raw).0
+}
+
+/// plain_text(), and its number of space-separated words.
+fn plain_and_words(raw: &str) -> (String, usize) {
     let visible;
     let mut text = raw;
-    if !raw.is_ascii() && raw.chars().any(invisible) {
+    if has_invisible(raw) {
         visible = raw
             .chars()
             .filter_map(|c| match c {
@@ -65,34 +104,48 @@ pub fn plain_text(raw: &str) -> String {
             .collect::<String>();
         text = &visible;
     }
-    let mut folded = fold_space(text);
+    // The words counted while folding stay true as long as nothing below rewrites the line.
+    let (mut folded, mut words) = match folded_slice(text) {
+        Some((inner, words)) => (inner.to_string(), Some(words)),
+        None => (fold_space(text), None),
+    };
     // A one-byte search first (memchr): most lines hold no ']', '*' or '_'.
     if folded.contains(']') && folded.contains("](") {
         folded = MD_LINK.replace_all(&folded, "$1").into_owned();
+        words = None;
     }
     if folded.chars().next().is_some_and(|c| MD_PREFIX_FIRST.contains(c)) {
         if let Some(found) = MD_PREFIX.find(&folded) {
             folded = folded[found.end()..].to_string();
+            words = None;
         }
     }
     if (folded.contains('*') && folded.contains("**")) || (folded.contains('_') && folded.contains("__")) {
         folded = fold_space(&folded.replace("**", " ").replace("__", " "));
+        words = None;
     }
     if folded.starts_with('*') || folded.starts_with('_') {
         // ^(\*\*|__|\*|_)(.+?)\1$: the first marker that also closes the line around some text.
         for marker in ["**", "__", "*", "_"] {
             if folded.starts_with(marker) && folded.ends_with(marker) && folded.len() > 2 * marker.len() {
                 folded = folded[marker.len()..folded.len() - marker.len()].trim_matches(py_isspace).to_string();
+                words = None;
                 break;
             }
         }
     }
-    folded
+    let words = words.unwrap_or_else(|| py_split(&folded).count());
+    (folded, words)
 }
 
 /// Words in a plain line: space-separated tokens, plus CJK characters by CJK_CHARS_PER_WORD.
+#[cfg(test)]
 pub fn count_words(plain: &str) -> usize {
-    let tokens = py_split(plain).count();
+    words_of(plain, py_split(plain).count())
+}
+
+/// count_words() of a plain line holding `tokens` space-separated tokens.
+fn words_of(plain: &str, tokens: usize) -> usize {
     if plain.is_ascii() || plain.chars().all(|c| c < '\u{3040}') {
         return tokens;
     }
@@ -150,13 +203,14 @@ impl Line {
     }
 }
 
-pub fn split_lines(text: &str) -> Vec<Line> {
-    let index = Text::new(text);
-    let mut lines = Vec::new();
+pub fn split_lines(index: &Text<'_>) -> Vec<Line> {
+    let text = index.s;
+    let bounds = line_bounds(text);
+    let mut lines = Vec::with_capacity(bounds.len());
     let (mut paragraph, mut previous_blank) = (-1i64, true);
-    for (start_byte, end_byte) in line_bounds(text) {
+    for (start_byte, end_byte) in bounds {
         let raw = &text[start_byte..end_byte];
-        let plain = if raw.is_empty() { String::new() } else { plain_text(raw) };
+        let (plain, tokens) = if raw.is_empty() { (String::new(), 0) } else { plain_and_words(raw) };
         let plain_is_raw = plain == raw;
         let (start, end) = (index.char_of(start_byte), index.char_of(end_byte));
         let raw = (start_byte, end_byte);
@@ -170,7 +224,7 @@ pub fn split_lines(text: &str) -> Vec<Line> {
             paragraph += 1;
         }
         previous_blank = false;
-        let n_words = count_words(&plain);
+        let n_words = words_of(&plain, tokens);
         let prose = reads_as_prose(&plain, n_words);
         let score = Some(core_score(&plain, n_words, prose));
         let key = casefold(&plain);
@@ -190,11 +244,19 @@ type PyLine = (usize, usize, Option<String>, Option<String>, usize, i64, bool);
 pub struct NativeDocument {
     pub text: String,
     pub lines: Vec<Line>,
+    chars: CharIndex,
 }
 
 impl NativeDocument {
     pub fn from_text(text: String) -> Self {
-        NativeDocument { lines: split_lines(&text), text }
+        let chars = CharIndex::of(&text);
+        let lines = split_lines(&Text::indexed(&text, &chars));
+        NativeDocument { lines, text, chars }
+    }
+
+    /// The text, its character offsets converted with the index made once.
+    pub fn indexed_text(&self) -> Text<'_> {
+        Text::indexed(&self.text, &self.chars)
     }
 
     pub fn raw(&self, index: usize) -> &str {
@@ -299,7 +361,30 @@ mod tests {
     #[test]
     fn words_count_cjk_characters() {
         assert_eq!(count_words("日本語の文章です。"), 4);
+        assert_eq!(plain_and_words("  a\u{a0} b  **c**").1, 3);
+        assert_eq!(plain_and_words("Straße und Café").1, 3);
         assert_eq!(count_words("a b 日本"), 3);
         assert_eq!(count_words("Straße und Café"), 3);
+    }
+
+    #[test]
+    fn lines_folded_already_are_told_apart_for_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("a{c}b"), format!("{c}"), format!(" {c}{c}é "), format!("x{c}"), format!("\t {c}y z  ")] {
+                if let Some((inner, words)) = folded_slice(&s) {
+                    assert_eq!((inner.to_string(), words), (fold_space(&s), py_split(&s).count()), "{:?}", c);
+                }
+            }
+        }
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}é");
+            assert_eq!(has_invisible(&s), s.chars().any(invisible), "{:?}", c);
+        }
+        for s in ["a", "  a b", "\ta b c \r", "é ü", "a\u{2019}b c"] {
+            assert!(folded_slice(s).is_some(), "{s:?}");
+        }
+        for s in ["", "  ", "a  b", "a\tb", "a\u{a0}b", "a\u{3000}b", "\u{a0}a"] {
+            assert!(folded_slice(s).is_none(), "{s:?}");
+        }
     }
 }

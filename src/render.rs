@@ -102,7 +102,7 @@ pub fn resolve(
 ) -> PyResult<Vec<Piece>> {
     py.allow_threads(|| {
         contained(|| {
-            let text = Text::new(&doc.text);
+            let text = doc.indexed_text();
             let mut order: Vec<usize> = (0..spans.len()).collect();
             order.sort_by_key(|&i| (spans[i].0, Reverse(spans[i].1), spans[i].2));
             let guards = Ranges::new(protected);
@@ -145,7 +145,7 @@ pub fn render(py: Python<'_>, doc: &NativeDocument, cuts: Vec<(usize, usize)>) -
 }
 
 fn render_lines(doc: &NativeDocument, cuts: &[(usize, usize)]) -> Rendered {
-    let text = Text::new(&doc.text);
+    let text = doc.indexed_text();
     let s = text.s;
     let cuts: Vec<(usize, usize)> = cuts.iter().map(|&(a, b)| (text.byte(a), text.byte(b))).collect();
     let mut out: Vec<String> = Vec::new();
@@ -259,7 +259,7 @@ impl Rendered {
     ) -> PyResult<Vec<Piece>> {
         py.allow_threads(|| {
             contained(|| {
-                let text = Text::new(&doc.text);
+                let text = doc.indexed_text();
                 let taken = Ranges::new(taken);
                 let mut pieces = Vec::new();
                 let mut cut = Vec::new();

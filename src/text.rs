@@ -4,19 +4,20 @@
 /// Characters between two marks of `Text`: converting an offset counts at most this many.
 const STEP: usize = 16;
 
-/// A text with its character offsets turned into byte offsets and back in O(STEP).
-pub struct Text<'a> {
-    pub s: &'a str,
+/// Where a text's characters start: the byte offset of every STEP-th one. Made once per document
+/// (NativeDocument keeps it), read by every conversion of its offsets.
+#[derive(Clone)]
+pub struct CharIndex {
     ascii: bool,
     /// The byte offset of every STEP-th character (non-ASCII texts only).
     marks: Vec<usize>,
     chars: usize,
 }
 
-impl<'a> Text<'a> {
-    pub fn new(s: &'a str) -> Self {
+impl CharIndex {
+    pub fn of(s: &str) -> Self {
         if s.is_ascii() {
-            return Text { s, ascii: true, marks: Vec::new(), chars: s.len() };
+            return CharIndex { ascii: true, marks: Vec::new(), chars: s.len() };
         }
         let mut marks = Vec::with_capacity(s.len() / STEP + 1);
         let mut chars = 0;
@@ -29,29 +30,46 @@ impl<'a> Text<'a> {
                 chars += 1;
             }
         }
-        Text { s, ascii: false, marks, chars }
+        CharIndex { ascii: false, marks, chars }
+    }
+}
+
+/// A text with its character offsets turned into byte offsets and back in O(STEP).
+pub struct Text<'a> {
+    pub s: &'a str,
+    index: std::borrow::Cow<'a, CharIndex>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(s: &'a str) -> Self {
+        Text { s, index: std::borrow::Cow::Owned(CharIndex::of(s)) }
+    }
+
+    /// `s` with the index made of it before.
+    pub fn indexed(s: &'a str, index: &'a CharIndex) -> Self {
+        Text { s, index: std::borrow::Cow::Borrowed(index) }
     }
 
     /// Whether the text is ASCII (checked once, when made).
     pub fn ascii(&self) -> bool {
-        self.ascii
+        self.index.ascii
     }
 
     /// Characters in the text.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.chars
+        self.index.chars
     }
 
     /// The byte offset of character offset `c` (the text's end for `c` at or past it).
     pub fn byte(&self, c: usize) -> usize {
-        if self.ascii {
+        if self.index.ascii {
             return c.min(self.s.len());
         }
-        if c >= self.chars {
+        if c >= self.index.chars {
             return self.s.len();
         }
-        let from = self.marks[c / STEP];
+        let from = self.index.marks[c / STEP];
         let skip = c % STEP;
         match self.s[from..].char_indices().nth(skip) {
             Some((at, _)) => from + at,
@@ -61,11 +79,11 @@ impl<'a> Text<'a> {
 
     /// The character offset of byte offset `b`, which starts a character.
     pub fn char_of(&self, b: usize) -> usize {
-        if self.ascii {
+        if self.index.ascii {
             return b;
         }
-        let mark = self.marks.partition_point(|&at| at <= b) - 1;
-        mark * STEP + chars(&self.s.as_bytes()[self.marks[mark]..b])
+        let mark = self.index.marks.partition_point(|&at| at <= b) - 1;
+        mark * STEP + chars(&self.s.as_bytes()[self.index.marks[mark]..b])
     }
 }
 
