@@ -61,7 +61,7 @@ fn folded_slice(s: &str) -> Option<(&str, usize)> {
                 words += 1;
                 continue;
             }
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f => return None,
+            b if ascii_space(&b) => return None,
             // The lead bytes of every non-ASCII white space character (U+0085 and U+00A0; U+1680;
             // U+2000 to U+205F; U+3000): only those characters are decoded.
             0xC2 | 0xE1 | 0xE2 | 0xE3 if inner[at..].chars().next().is_some_and(py_isspace) => return None,

@@ -14,6 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::atoms::{atoms, fold_str};
+use crate::text::chars;
 use crate::translate::translate;
 
 struct Entry {
@@ -63,10 +64,14 @@ const MIN_ATOM_BYTES: usize = 2;
 /// A set of byte values, one bit each.
 type ByteSet = [u64; 4];
 
+fn add_byte(set: &mut ByteSet, b: u8) {
+    set[(b >> 6) as usize] |= 1 << (b & 63);
+}
+
 fn byte_set_of(bytes: &[u8]) -> ByteSet {
     let mut set = [0u64; 4];
     for &b in bytes {
-        set[(b >> 6) as usize] |= 1 << (b & 63);
+        add_byte(&mut set, b);
     }
     set
 }
@@ -101,8 +106,7 @@ impl LineMatcher {
                 Some(list) => {
                     for atom in list {
                         if atom.len() < MIN_ATOM_BYTES {
-                            let b = atom.as_bytes()[0];
-                            bytes.get_or_insert([0; 4])[(b >> 6) as usize] |= 1 << (b & 63);
+                            add_byte(bytes.get_or_insert([0; 4]), atom.as_bytes()[0]);
                             continue;
                         }
                         let next = atom_ids.len();
@@ -147,8 +151,9 @@ impl LineMatcher {
             .entries
             .get(position)
             .ok_or_else(|| PyValueError::new_err(format!("no pattern at position {position}")))?;
-        let short: Option<Vec<bool>> = self.max_chars[position].map(|most| line_chars(lines).into_iter().map(|n| n <= most).collect());
-        py.allow_threads(|| contained(|| scan(entry, lines, short.as_deref())))
+        let chars = self.max_chars[position].map(|_| line_chars(lines)).unwrap_or_default();
+        let limit = self.max_chars[position].map(|most| Limit { chars: &chars, most });
+        py.allow_threads(|| contained(|| scan(entry, lines, limit)))
     }
 }
 
@@ -196,21 +201,16 @@ impl LineMatcher {
             Vec::new()
         };
         let chars = if self.max_chars.iter().any(Option::is_some) { line_chars(lines) } else { Vec::new() };
-        let mut short = Vec::new();
         let mut found = Vec::with_capacity(self.entries.len());
         for (position, entry) in self.entries.iter().enumerate() {
-            let within = self.max_chars[position].map(|most| {
-                short.clear();
-                short.extend(chars.iter().map(|&n| n <= most));
-                &short[..]
-            });
+            let limit = self.max_chars[position].map(|most| Limit { chars: &chars, most });
             if entry.atoms.is_none() {
-                found.push(scan(entry, lines, within));
+                found.push(scan(entry, lines, limit));
                 continue;
             }
             let list = &mut candidates[position];
-            if let Some(within) = within {
-                list.retain(|&index| within.get(index) == Some(&true));
+            if let Some(limit) = limit {
+                list.retain(|&index| limit.admits(index));
             }
             list.sort_unstable();
             list.dedup();
@@ -220,7 +220,7 @@ impl LineMatcher {
                 let mut hits = Vec::new();
                 for (index, held) in line_bytes.iter().enumerate().take(count) {
                     let by_automaton = found_lines.next_if_eq(&&index).is_some();
-                    if within.is_some_and(|within| !within[index]) {
+                    if limit.is_some_and(|limit| !limit.admits(index)) {
                         continue;
                     }
                     if by_automaton || held.iter().zip(bytes).any(|(line, atoms)| line & atoms != 0) {
@@ -332,10 +332,6 @@ impl JoinedLines {
     }
 }
 
-fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
 fn alone(entry: &Entry, lines: &JoinedLines, index: usize) -> Option<(usize, usize, usize)> {
     let (start, end) = lines.bounds(index);
     let line = &lines.data[start..end];
@@ -356,10 +352,23 @@ fn line_chars(lines: &JoinedLines) -> Vec<usize> {
     }).collect()
 }
 
-/// The entry's answers on every line, or (`short`) only on the lines marked true.
-fn scan(entry: &Entry, lines: &JoinedLines, short: Option<&[bool]>) -> Vec<(usize, usize, usize)> {
-    if let Some(short) = short {
-        return (0..lines.starts.len()).filter(|&index| short[index]).filter_map(|index| alone(entry, lines, index)).collect();
+/// An entry's longest line to answer for, and every line's length in characters.
+#[derive(Clone, Copy)]
+struct Limit<'a> {
+    chars: &'a [usize],
+    most: usize,
+}
+
+impl Limit<'_> {
+    fn admits(&self, index: usize) -> bool {
+        self.chars.get(index).is_some_and(|&n| n <= self.most)
+    }
+}
+
+/// The entry's answers on every line, or only on the lines within its `limit`.
+fn scan(entry: &Entry, lines: &JoinedLines, limit: Option<Limit<'_>>) -> Vec<(usize, usize, usize)> {
+    if let Some(limit) = limit {
+        return (0..lines.starts.len()).filter(|&index| limit.admits(index)).filter_map(|index| alone(entry, lines, index)).collect();
     }
     let Some(joined) = &entry.joined else {
         return (0..lines.starts.len()).filter_map(|index| alone(entry, lines, index)).collect();
