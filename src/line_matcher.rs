@@ -335,10 +335,12 @@ impl JoinedLines {
 fn alone(entry: &Entry, lines: &JoinedLines, index: usize) -> Option<(usize, usize, usize)> {
     let (start, end) = lines.bounds(index);
     let line = &lines.data[start..end];
-    let found = entry.alone.find(line)?;
     if entry.full {
-        Some((index, 0, chars(line)))
-    } else {
+        // The whole line or nothing: whether it matches is all there is to know.
+        return entry.alone.is_match(line).then(|| (index, 0, chars(line)));
+    }
+    let found = entry.alone.find(line)?;
+    {
         let first = chars(&line[..found.start()]);
         Some((index, first, first + chars(&line[found.start()..found.end()])))
     }
