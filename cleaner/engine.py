@@ -5,7 +5,6 @@ trimmed so no text is counted twice, and protected lines are cut out of any span
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from .document import Document
@@ -13,7 +12,7 @@ from .matching import attach, matcher_for
 from .native import engine as _engine, native_text
 from .guardrail import Guardrail
 from .kinds import Rule
-from .model import Removal, Result
+from .model import Removal, Result, engine_removal
 from .ruleset import RuleSet, default_rules
 
 
@@ -101,10 +100,16 @@ def _same_lines(doc: Document, output: str) -> bool:
 
 
 def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:
-    """The removals the rules find in `doc`; `previous`, the pass `doc`'s text came out of, lends its
-    regex answers for the lines both hold."""
-    protected, found = _find_spans(doc, rules, previous)
-    return _resolve(doc, found, protected, rules)
+    """The removals the rules find in `doc`, in text order: one call to the rule list's Rust engine,
+    which runs the rules, parts runs of lines where another family's rule begins and resolves the
+    spans (src/engine.rs). `previous`, the pass `doc`'s text came out of, lends its regex answers for
+    the lines both hold."""
+    matcher = matcher_for(rules)
+    attach(doc, matcher, previous)  # the rules' line regexes in one pass over the document
+    pieces = _rules_engine(rules, matcher).removals(doc.native, doc._matching.answers)
+    text, names = doc.text, matcher.rule_names
+    return [engine_removal(*names[order], start, end, line, text[start:end], reason)
+            for start, end, line, order, reason in pieces]
 
 
 def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Removal]) -> list[Removal]:
@@ -114,15 +119,6 @@ def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Remov
                                [(r.start, r.end) for r in removals])
     return [replace(more[index], start=start, end=end, line=line, text=doc.text[start:end])
             for start, end, index, line in pieces]
-
-
-def _find_spans(doc: Document, rules: list[Rule], previous: Document | None = None):
-    """The rules' spans as (start, end, order, reason, anchor) tuples (`order`: the rule's place in
-    `rules`), and the protected ranges, (start, end) each: one call to the rule list's Rust engine."""
-    matcher = matcher_for(rules)
-    attach(doc, matcher, previous)  # the rules' line regexes in one pass over the document
-    found, protected = _rules_engine(rules, matcher).run(doc.native, doc._matching.answers)
-    return protected, found
 
 
 def _rules_engine(rules: list[Rule], matcher):
@@ -136,101 +132,9 @@ def _rules_engine(rules: list[Rule], matcher):
             positions = matcher.positions_of(rule)  # None: a regex the matcher lacks, so never skipped
             specs.append(rule.engine_spec(slots, sorted(positions or ()), rule.needs_a_match and positions is not None,
                                           rule.meta.zone))
-        matcher.rules_engine = _engine.Engine(specs, matcher.phrases)
+        matcher.rules_engine = _engine.Engine(specs, matcher.phrases, [rule.meta.id for rule in rules])
+        matcher.rule_names = [(rule.meta.id, rule.meta.file) for rule in rules]  # by order: what a Removal names
     return matcher.rules_engine
-
-
-# The kinds whose rules describe one junk family each, line by line: a run of lines found by one of
-# them leaves the lines where another begins to that other rule.
-_FAMILY_KINDS = frozenset({"line", "phrase", "block", "tail"})
-
-
-def _other_families_apart(found, rules: list[Rule]) -> list:
-    """Each run of lines (a span with an anchor: a block from its start line, a teaser list around its
-    marker) without the lines where another family's rule begins a span: those lines are that rule's
-    removals, under its own reason (the tags, the comment count and the newsletter box inside a teaser
-    list), and the run goes on around them. A piece of the run beyond such a line says so in its reason
-    ("run on from <reason>, past a <rule> removal"): the comments after a teaser list's newsletter box
-    are in the run, not teasers. What is removed does not change, only who removed it and why.
-    (Stopping the run at such a line instead kept teaser headlines after a photo label, and cost F1 on
-    the check sets: see bench/README.md.)"""
-    if not any(span[4] >= 0 for span in found):
-        return found
-    others = sorted((start, end, rules[order].meta.id) for start, end, order, _, _ in found
-                    if rules[order].meta.kind in _FAMILY_KINDS)
-    other_starts = [start for start, _, _ in others]
-    out = []
-    for span in found:
-        span_start, span_end, order, span_reason, anchor = span
-        if anchor < 0:
-            out.append(span)
-            continue
-        rule_id = rules[order].meta.id
-        first, last = bisect_left(other_starts, span_start), bisect_left(other_starts, span_end)
-        inside = [(start, end, other) for start, end, other in others[first:last]
-                  if other != rule_id and not start <= anchor < end]
-        if not inside:
-            out.append(span)
-            continue
-        reason = span_reason.rstrip(".")
-        starts = [start for start, _, _ in inside]
-        for piece_start, piece_end in _Ranges((start, end) for start, end, _ in inside).cut(span_start, span_end):
-            past = _passed(inside, starts, anchor, piece_start, piece_end)
-            piece_reason = f"run on from {reason}, past a {past} removal" if past else span_reason
-            out.append((piece_start, piece_end, order, piece_reason, anchor))
-    return out
-
-
-def _passed(inside: list[tuple[int, int, str]], starts: list[int], anchor: int, start: int, end: int) -> str | None:
-    """The rule of the other family's removal nearest to [start, end) between it and the run's anchor
-    line, if any: the piece is in the run only because the run goes on past that removal. `inside` is
-    sorted by start (`starts`), and a bisect finds it (a run on a 20 MB page may go past thousands)."""
-    if start > anchor:
-        at = bisect_left(starts, start) - 1
-        return inside[at][2] if at >= 0 and inside[at][0] >= anchor else None
-    at = bisect_left(starts, end)
-    return inside[at][2] if at < len(inside) and inside[at][1] <= anchor else None
-
-
-def _resolve(doc: Document, found, protected: list[tuple[int, int]], rules: list[Rule]) -> list[Removal]:
-    """Non-overlapping removals: an earlier-starting (then longer, then earlier-listed) span wins, less
-    the protected ranges and white space at either end (the Rust engine's `resolve`)."""
-    found = _other_families_apart(found, rules)
-    pieces = _engine.resolve(doc.native, [span[:3] for span in found], protected)
-    text = doc.text
-    removals = []
-    for start, end, index, line in pieces:
-        _, _, order, reason, _ = found[index]
-        meta = rules[order].meta
-        removals.append(Removal(meta.id, meta.file, start, end, line, text[start:end], reason))
-    return removals
-
-
-class _Ranges:
-    """Character ranges merged into disjoint sorted ones, built once, so cutting them out of a span
-    costs a bisect, not a pass over all of them (documents with thousands of removals)."""
-
-    def __init__(self, pairs):
-        merged: list[list[int]] = []
-        for start, end in sorted(pairs):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [start for start, _ in merged]
-        self.ends = [end for _, end in merged]
-
-    def cut(self, start: int, end: int):
-        """The pieces of [start, end) outside every range."""
-        cursor = start
-        index = bisect_right(self.ends, start)  # the first range that ends after `start`
-        while index < len(self.starts) and self.starts[index] < end:
-            if self.starts[index] > cursor:
-                yield cursor, self.starts[index]
-            cursor = max(cursor, self.ends[index])
-            index += 1
-        if cursor < end:
-            yield cursor, end
 
 
 def render(doc: Document, removals: list[Removal]) -> str:

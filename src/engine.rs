@@ -1,7 +1,8 @@
 //! One pass of a rule list over a document in one call: each rule's kind given the lines its regexes
 //! matched, the rules that need a match and have none skipped, zones applied, protected ranges set
-//! apart (engine.py's `_find_spans`). The rule list's `Engine` is made once, from the rules' Rust
-//! objects and the positions of their regexes in the list's LineMatcher.
+//! apart (`run`); then, for cleaning, the runs of lines parted where another family's rule begins and
+//! the spans resolved into removals (`removals`). The rule list's `Engine` is made once, from the
+//! rules' Rust objects and the positions of their regexes in the list's LineMatcher.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -19,6 +20,7 @@ use crate::kinds::protect::Protect;
 use crate::kinds::tail::Tail;
 use crate::line_matcher::contained;
 use crate::page;
+use crate::render::{resolve, Ranges};
 
 /// Every regex's answers in a document, by matcher position (answers.rs).
 type Answers = crate::answers::Found;
@@ -54,8 +56,19 @@ struct Rule {
     needs_a_match: bool,
     zone: Zone,
     protect: bool,
-    /// What its spans say: the rule's reason, or the heuristic's by detector code.
+    /// A kind whose rules describe one junk family each, line by line: line, phrase, block, tail.
+    family: bool,
+    /// The rule's id: a run of lines is parted only where another rule begins.
+    id: String,
+    /// What its spans say: the rule's reason, or the heuristic's by detector code; and the same as text.
     reasons: Vec<Py<PyString>>,
+    reason_texts: Vec<String>,
+}
+
+/// A removal's reason: one of its rule's, or one made for a piece of a run of lines.
+enum Reason {
+    Given(usize),
+    Run(String),
 }
 
 #[pyclass(frozen, module = "cleaner._engine")]
@@ -84,17 +97,24 @@ fn one(spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize, us
 impl Engine {
     /// `rules`: per rule in order, (kind, its Rust object or None, the matcher positions its kind reads,
     /// the positions of all its regexes, needs_a_match, zone, reasons); `phrases`: the rule list's
-    /// PhraseMatcher, whose rules are the phrase rules in order.
+    /// PhraseMatcher, whose rules are the phrase rules in order; `ids`: the rules' ids (by default each
+    /// its own, "#0", "#1"...).
     #[new]
-    #[pyo3(signature = (rules, phrases=None))]
+    #[pyo3(signature = (rules, phrases=None, ids=None))]
     #[allow(clippy::type_complexity)]
     fn new(
+        py: Python<'_>,
         rules: Vec<(String, Option<Bound<'_, PyAny>>, Vec<Option<usize>>, Vec<usize>, bool, String, Vec<Py<PyString>>)>,
         phrases: Option<Py<PhraseMatcher>>,
+        ids: Option<Vec<String>>,
     ) -> PyResult<Self> {
+        let ids = ids.unwrap_or_else(|| (0..rules.len()).map(|order| format!("#{order}")).collect());
+        if ids.len() != rules.len() {
+            return Err(PyValueError::new_err("ids needs one id per rule"));
+        }
         let mut built = Vec::with_capacity(rules.len());
         let mut phrase_rules = 0;
-        for (kind_name, native, slots, positions, needs_a_match, zone, reasons) in rules {
+        for ((kind_name, native, slots, positions, needs_a_match, zone, reasons), id) in rules.into_iter().zip(ids) {
             let object = || native.clone().ok_or_else(|| PyValueError::new_err(format!("a {kind_name} rule without its object")));
             let kind = match kind_name.as_str() {
                 "line" => Kind::Line(object()?.extract()?),
@@ -117,7 +137,9 @@ impl Engine {
                 _ => Zone::Any,
             };
             let protect = kind_name == "protect";
-            built.push(Rule { kind, slots, positions, needs_a_match, zone, protect, reasons });
+            let family = matches!(kind_name.as_str(), "line" | "phrase" | "block" | "tail");
+            let reason_texts = reasons.iter().map(|reason| reason.bind(py).to_str().map(str::to_owned)).collect::<PyResult<_>>()?;
+            built.push(Rule { kind, slots, positions, needs_a_match, zone, protect, family, id, reasons, reason_texts });
         }
         if phrase_rules > 0 && phrases.is_none() {
             return Err(PyValueError::new_err("phrase rules without a PhraseMatcher"));
@@ -150,9 +172,114 @@ impl Engine {
             .collect();
         Ok((found, protected))
     }
+
+    /// The removals the rules find in `doc`, (start, end, line, order, reason) each, in text order:
+    /// the spans of `run`, each run of lines parted where another family's rule begins a span, then
+    /// resolved (render.rs's `resolve`). `answers`: the matcher's answers for this document.
+    fn removals(
+        &self,
+        py: Python<'_>,
+        doc: &NativeDocument,
+        answers: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<(usize, usize, usize, usize, Py<PyString>)>> {
+        let given;
+        let answers: &Answers = match answers.downcast::<DocAnswers>() {
+            Ok(held) => &held.get().found,
+            Err(_) => {
+                given = answers.extract::<Answers>()?;
+                &given
+            }
+        };
+        let (spans, pieces) = py.allow_threads(|| {
+            contained(|| {
+                let (found, protected) = self.spans(doc, answers);
+                let spans = self.families_apart(&found);
+                let bounds: Vec<(usize, usize, usize)> = spans.iter().map(|&(start, end, order, _)| (start, end, order)).collect();
+                let pieces = resolve(doc, &bounds, protected);
+                (spans, pieces)
+            })
+        })?;
+        Ok(pieces
+            .into_iter()
+            .map(|(start, end, index, line)| {
+                let (_, _, order, reason) = &spans[index];
+                let reason = match reason {
+                    Reason::Given(at) => self.rules[*order].reasons[*at].clone_ref(py),
+                    Reason::Run(text) => PyString::new(py, text).unbind(),
+                };
+                (start, end, line, *order, reason)
+            })
+            .collect())
+    }
+}
+
+/// The rule of the other family's removal nearest to [start, end) between it and the run's anchor
+/// line, if any: the piece is in the run only because the run goes on past that removal. `inside` is
+/// sorted by start (`starts`).
+fn passed<'a>(inside: &[(usize, usize, &'a str)], starts: &[usize], anchor: usize, start: usize, end: usize) -> Option<&'a str> {
+    if start > anchor {
+        let at = starts.partition_point(|&s| s < start).checked_sub(1)?;
+        return (inside[at].0 >= anchor).then_some(inside[at].2);
+    }
+    let at = starts.partition_point(|&s| s < end);
+    inside.get(at).filter(|other| other.1 <= anchor).map(|other| other.2)
 }
 
 impl Engine {
+    /// Each run of lines (a span with an anchor: a block from its start line, a teaser list around its
+    /// marker) without the lines where another family's rule begins a span: those lines are that
+    /// rule's removals, under its own reason, and the run goes on around them. A piece of the run
+    /// beyond such a line says so in its reason ("run on from <reason>, past a <rule> removal"). What
+    /// is removed does not change, only who removed it and why. (Stopping the run at such a line
+    /// instead kept teaser headlines after a photo label, and cost F1 on the check sets: see
+    /// bench/README.md.)
+    fn families_apart(&self, found: &[Found]) -> Vec<(usize, usize, usize, Reason)> {
+        let given = |&(start, end, order, reason, _): &Found| (start, end, order, Reason::Given(reason));
+        if !found.iter().any(|span| span.4 >= 0) {
+            return found.iter().map(given).collect();
+        }
+        let mut others: Vec<(usize, usize, &str)> = found
+            .iter()
+            .filter(|span| self.rules[span.2].family)
+            .map(|span| (span.0, span.1, self.rules[span.2].id.as_str()))
+            .collect();
+        others.sort_unstable();
+        let other_starts: Vec<usize> = others.iter().map(|other| other.0).collect();
+        let mut out = Vec::with_capacity(found.len());
+        let mut pieces = Vec::new();
+        for span in found {
+            let &(span_start, span_end, order, reason, anchor) = span;
+            let Ok(anchor) = usize::try_from(anchor) else {
+                out.push(given(span));
+                continue;
+            };
+            let rule = &self.rules[order];
+            let first = other_starts.partition_point(|&s| s < span_start);
+            let last = other_starts.partition_point(|&s| s < span_end);
+            let inside: Vec<(usize, usize, &str)> = others[first..last]
+                .iter()
+                .filter(|&&(start, end, other)| other != rule.id && !(start <= anchor && anchor < end))
+                .copied()
+                .collect();
+            if inside.is_empty() {
+                out.push(given(span));
+                continue;
+            }
+            let run_reason = rule.reason_texts[reason].trim_end_matches('.');
+            let starts: Vec<usize> = inside.iter().map(|other| other.0).collect();
+            pieces.clear();
+            Ranges::new(inside.iter().map(|&(start, end, _)| (start, end)).collect()).cut(span_start, span_end, &mut pieces);
+            for &(piece_start, piece_end) in &pieces {
+                let reason = match passed(&inside, &starts, anchor, piece_start, piece_end) {
+                    Some(past) => Reason::Run(format!("run on from {run_reason}, past a {past} removal")),
+                    None => Reason::Given(reason),
+                };
+                out.push((piece_start, piece_end, order, reason));
+            }
+        }
+        out
+    }
+
     fn spans(&self, doc: &NativeDocument, answers: &Answers) -> (Vec<Found>, Vec<(usize, usize)>) {
         let phrase_lines = self.phrases.as_ref().map(|matcher| matcher.get().scan(doc));
         let mut core = None;

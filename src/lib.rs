@@ -36,7 +36,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<kinds::caption::Caption>()?;
     m.add_class::<engine::Engine>()?;
     m.add_function(wrap_pyfunction!(document::py_plain_text, m)?)?;
-    m.add_function(wrap_pyfunction!(render::resolve, m)?)?;
     m.add_function(wrap_pyfunction!(render::render, m)?)?;
     m.add_function(wrap_pyfunction!(translate::translate_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(text::utf8_ok, m)?)?;

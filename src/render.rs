@@ -92,37 +92,28 @@ fn finish(text: &Text, starts: &[usize], pieces: Vec<(usize, usize, usize)>) -> 
 }
 
 /// Non-overlapping removals from the rules' spans, (start, end, order) each: an earlier-starting (then
-/// longer, then earlier-listed) span wins, and the protected ranges are cut out of it.
-#[pyfunction]
-pub fn resolve(
-    py: Python<'_>,
-    doc: &NativeDocument,
-    spans: Vec<(usize, usize, usize)>,
-    protected: Vec<(usize, usize)>,
-) -> PyResult<Vec<Piece>> {
-    py.allow_threads(|| {
-        contained(|| {
-            let text = doc.indexed_text();
-            let mut order: Vec<usize> = (0..spans.len()).collect();
-            order.sort_by_key(|&i| (spans[i].0, Reverse(spans[i].1), spans[i].2));
-            let guards = Ranges::new(protected);
-            let mut pieces = Vec::new();
-            let mut cut = Vec::new();
-            let mut covered_until = 0;
-            for i in order {
-                let (span_start, span_end, _) = spans[i];
-                let start = span_start.max(covered_until);
-                if start >= span_end {
-                    continue;
-                }
-                cut.clear();
-                guards.cut(start, span_end, &mut cut);
-                pieces.extend(cut.iter().map(|&(a, b)| (a, b, i)));
-                covered_until = span_end;
-            }
-            finish(&text, &line_starts(doc), pieces)
-        })
-    })
+/// longer, then earlier-listed) span wins, and the protected ranges are cut out of it. A piece's index
+/// is its span's.
+pub fn resolve(doc: &NativeDocument, spans: &[(usize, usize, usize)], protected: Vec<(usize, usize)>) -> Vec<Piece> {
+    let text = doc.indexed_text();
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| (spans[i].0, Reverse(spans[i].1), spans[i].2));
+    let guards = Ranges::new(protected);
+    let mut pieces = Vec::new();
+    let mut cut = Vec::new();
+    let mut covered_until = 0;
+    for i in order {
+        let (span_start, span_end, _) = spans[i];
+        let start = span_start.max(covered_until);
+        if start >= span_end {
+            continue;
+        }
+        cut.clear();
+        guards.cut(start, span_end, &mut cut);
+        pieces.extend(cut.iter().map(|&(a, b)| (a, b, i)));
+        covered_until = span_end;
+    }
+    finish(&text, &line_starts(doc), pieces)
 }
 
 /// A rendered text: the kept text, and where each kept piece came from, (output offset, input offset,
