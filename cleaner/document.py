@@ -7,7 +7,7 @@ tuples for the tools that read lines, and the core, table and teaser queries wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -65,9 +65,12 @@ class Document:
     explain, the rule examples' checks, tests)."""
 
     text: str
+    # The NativeDocument of `text`, when made already (render's Rendered.document: a pass's output
+    # keeps the features of the input lines it keeps whole); made from the text when None.
+    native: InitVar[object] = None
 
-    def __post_init__(self) -> None:
-        self.native = _engine.NativeDocument(native_text(self.text))
+    def __post_init__(self, native) -> None:
+        self.native = native if native is not None else _engine.NativeDocument(native_text(self.text))
         self._cores: dict[str | None, tuple[int, int] | None] = {}
         self._teasers: dict[tuple[int, int], list[int]] = {}
         self._tables: dict[int, list[tuple[int, int]]] = {}

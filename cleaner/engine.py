@@ -53,7 +53,7 @@ def _clean(text: str, rules: RuleSet, site: str | None, guardrail: Guardrail):
     for _ in range(MAX_PASSES - 1):
         if output == seen:
             break  # the last pass already ran on exactly this text
-        last, earlier = Document(output), last
+        last, earlier = Document(output, rendered.document(doc.native)), last
         more = _removals(last, active, earlier)
         if not more:
             break

@@ -204,13 +204,24 @@ impl Line {
 }
 
 pub fn split_lines(index: &Text<'_>) -> Vec<Line> {
+    split_lines_knowing(index, |_| None)
+}
+
+/// split_lines(), with the features of the lines `known` gives (by line index) copied from the line it
+/// gives, whose plain text is theirs, not computed again.
+fn split_lines_knowing<'a>(index: &Text<'_>, known: impl Fn(usize) -> Option<&'a Line>) -> Vec<Line> {
     let text = index.s;
     let bounds = line_bounds(text);
     let mut lines = Vec::with_capacity(bounds.len());
     let (mut paragraph, mut previous_blank) = (-1i64, true);
-    for (start_byte, end_byte) in bounds {
+    for (at, (start_byte, end_byte)) in bounds.into_iter().enumerate() {
         let raw = &text[start_byte..end_byte];
-        let (plain, tokens) = if raw.is_empty() { (String::new(), 0) } else { plain_and_words(raw) };
+        let same = known(at);
+        let (plain, tokens) = match same {
+            Some(line) => (line.plain.clone(), 0),
+            None if raw.is_empty() => (String::new(), 0),
+            None => plain_and_words(raw),
+        };
         let plain_is_raw = plain == raw;
         let (start, end) = (index.char_of(start_byte), index.char_of(end_byte));
         let raw = (start_byte, end_byte);
@@ -224,10 +235,14 @@ pub fn split_lines(index: &Text<'_>) -> Vec<Line> {
             paragraph += 1;
         }
         previous_blank = false;
-        let n_words = words_of(&plain, tokens);
-        let prose = reads_as_prose(&plain, n_words);
-        let score = Some(core_score(&plain, n_words, prose));
-        let key = casefold(&plain);
+        let (key, n_words, prose, score) = match same {
+            Some(line) => (line.key.clone(), line.n_words, line.prose, line.score),
+            None => {
+                let n_words = words_of(&plain, tokens);
+                let prose = reads_as_prose(&plain, n_words);
+                (casefold(&plain), n_words, prose, Some(core_score(&plain, n_words, prose)))
+            }
+        };
         lines.push(Line { start, end, raw, plain, plain_is_raw, key, n_words, paragraph, prose, score });
     }
     lines
@@ -251,6 +266,17 @@ impl NativeDocument {
     pub fn from_text(text: String) -> Self {
         let chars = CharIndex::of(&text);
         let lines = split_lines(&Text::indexed(&text, &chars));
+        NativeDocument { lines, text, chars }
+    }
+
+    /// The document of `text`, a rendering of `source` (render.rs): its line i is `source`'s line
+    /// `sources[i]` less white space at its end, when that is Some. Such a line has the same plain text
+    /// (white space at the end folds away, and no invisible character is white space), so its
+    /// features are copied, not computed again.
+    pub fn from_rendering(text: String, source: &NativeDocument, sources: &[Option<usize>]) -> Self {
+        let chars = CharIndex::of(&text);
+        let known = |at: usize| sources.get(at).copied().flatten().and_then(|line| source.lines.get(line));
+        let lines = split_lines_knowing(&Text::indexed(&text, &chars), known);
         NativeDocument { lines, text, chars }
     }
 

@@ -124,6 +124,8 @@ pub struct Rendered {
     text: String,
     #[pyo3(get)]
     segments: Vec<(usize, usize, usize)>,
+    /// By output line, the input line it is, less white space at its end, when no removal touched it.
+    sources: Vec<Option<usize>>,
 }
 
 /// The kept text of the document less the removals `cuts` ((start, end), sorted, disjoint): a line
@@ -144,7 +146,8 @@ fn render_lines(doc: &NativeDocument, cuts: &[(usize, usize)]) -> Rendered {
     let mut cut = 0;
     let mut kept: Vec<(usize, usize)> = Vec::new();
     let mut joined = String::new();
-    for doc_line in &doc.lines {
+    let mut sources: Vec<Option<usize>> = Vec::new();
+    for (index, doc_line) in doc.lines.iter().enumerate() {
         let (start, end) = doc_line.raw;
         while cut < cuts.len() && cuts[cut].1 <= start {
             cut += 1;
@@ -192,13 +195,15 @@ fn render_lines(doc: &NativeDocument, cuts: &[(usize, usize)]) -> Rendered {
         }
         line_pieces.push(if kept_text.is_empty() { Vec::new() } else { trim_pieces(&kept, left, right) });
         out.push(kept_text.to_string());
+        sources.push((kept.as_slice() == [(start, end)] && left == 0).then_some(index));
     }
     while out.last().is_some_and(|last| last.is_empty()) {
         out.pop();
         line_pieces.pop();
+        sources.pop();
     }
     if out.is_empty() {
-        return Rendered { text: String::new(), segments: Vec::new() };
+        return Rendered { text: String::new(), segments: Vec::new(), sources };
     }
     let mut segments = Vec::new();
     let mut offset = 0;
@@ -212,7 +217,7 @@ fn render_lines(doc: &NativeDocument, cuts: &[(usize, usize)]) -> Rendered {
     }
     let mut rendered = out.join("\n");
     rendered.push('\n');
-    Rendered { text: rendered, segments }
+    Rendered { text: rendered, segments, sources }
 }
 
 /// A line's kept byte ranges without `left` leading and `right` trailing bytes (whole characters).
@@ -238,6 +243,13 @@ fn trim_pieces(pieces: &[(usize, usize)], mut left: usize, mut right: usize) -> 
 
 #[pymethods]
 impl Rendered {
+    /// The NativeDocument of the rendered text (what NativeDocument(text) makes), `doc` being the one it
+    /// was rendered from: the lines it kept whole keep their features.
+    #[pyo3(name = "document")]
+    fn py_document(&self, py: Python<'_>, doc: &NativeDocument) -> PyResult<NativeDocument> {
+        py.allow_threads(|| contained(|| self.document(doc)))
+    }
+
     /// Removals found in this rendered text, (start, end) each, moved to offsets in the input `doc`
     /// minus what `taken` (the input's removals so far) covers: every input character stays in at
     /// most one removal. Output line breaks map to nothing.
@@ -267,6 +279,11 @@ impl Rendered {
 }
 
 impl Rendered {
+    /// The rendered text's document, `doc` being the one it was rendered from.
+    pub fn document(&self, doc: &NativeDocument) -> NativeDocument {
+        NativeDocument::from_rendering(self.text.clone(), doc, &self.sources)
+    }
+
     /// Output offsets [start, end) as input offsets: from the first kept character at or after `start`
     /// to just past the last kept character before `end`.
     fn to_input(&self, start: usize, end: usize) -> (usize, usize) {

@@ -115,3 +115,43 @@ def test_a_lone_surrogate_is_cleaned_around_and_kept(tmp_path):
                                                               "patterns: ['(?i)junk|x.y']\n"))
     assert lines.text == "" and [r.text for r in lines.removals] == ["JUNK", "x\udce9y"]
     assert cleaner.clean("\udce9 left alone\n", rules=rules).text == "\udce9 left alone\n"
+
+
+def _render_documents(text: str, cuts: list[tuple[int, int]]):
+    """The document of `text` less `cuts`, as the next pass makes it (from the input's lines) and as the
+    text alone makes it."""
+    from cleaner.native import engine as native
+
+    doc = cleaner.document.Document(text)
+    rendered = native.render(doc.native, cuts)
+    return rendered.document(doc.native), native.NativeDocument(rendered.text), rendered.text
+
+
+def test_a_pass_output_keeps_its_input_lines_features_as_its_own_text_would_give_them():
+    """The second pass reads the lines kept whole from the first pass's Document; their features
+    (plain text, key, words, paragraph, prose) are those the output's text gives them alone, whatever
+    the line ends in: white space of any kind, invisible characters, Markdown marks, a BOM."""
+    import random
+
+    pieces = ["Word", "two words", "Ein längerer Satz mit genug Wörtern, damit er als Prosa gilt, bis zum Ende.",
+              "**Bold label**", "* item", "# Heading", "[a link](http://x.y)", "中文的句子没有空格。", "",
+              " ", "\t", "\u00a0", "\u3000", "\u200b", "\u00ad", "\ufeff", "\u2063", "  ", "__x__", "a  b"]
+    generator = random.Random(22)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))[:40]]
+    for _ in range(300):
+        lines = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 4)))
+                 for _ in range(generator.randint(1, 12))]
+        texts.append(generator.choice(["\n", "\r\n", "\r"]).join(lines) + generator.choice(["", "\n", "  \n"]))
+    for text in texts:
+        length = len(text)
+        bounds = sorted(generator.randint(0, length) for _ in range(2 * generator.randint(0, 3)))
+        cuts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2) if bounds[i] < bounds[i + 1]]
+        carried, fresh, _ = _render_documents(text, cuts)
+        assert carried.lines() == fresh.lines(), (text, cuts)
+        assert carried.plains() == fresh.plains()
+
+
+def test_a_pass_output_line_from_a_cut_line_is_computed_not_carried():
+    carried, fresh, output = _render_documents("Share this story now\nKeep\n", [(0, 6)])
+    assert output == "this story now\nKeep\n"
+    assert carried.plains() == fresh.plains() == ["this story now", "Keep"]
