@@ -52,6 +52,15 @@ fn folded_slice(s: &str) -> Option<(&str, usize)> {
     let start = s.bytes().take_while(ascii_space).count();
     let end = s.len() - s.as_bytes()[start..].iter().rev().take_while(|b| ascii_space(b)).count();
     let inner = &s[start..end];
+    if inner.is_ascii() {
+        // Whole-slice searches, not a test per byte: no white space but single spaces.
+        let bytes = inner.as_bytes();
+        let other_space = bytes.iter().fold(false, |found, b| found | (*b != b' ' && ascii_space(b)));
+        if inner.is_empty() || other_space || memchr::memmem::find(bytes, b"  ").is_some() {
+            return None;
+        }
+        return Some((inner, 1 + memchr::memchr_iter(b' ', bytes).count()));
+    }
     let (mut words, mut after_space) = (1, true);
     for (at, &b) in inner.as_bytes().iter().enumerate() {
         match b {
@@ -93,7 +102,7 @@ pub fn plain_text(raw: &str) -> String {
 fn plain_and_words(raw: &str) -> (String, usize) {
     let visible;
     let mut text = raw;
-    if has_invisible(raw) {
+    if !raw.is_ascii() && has_invisible(raw) {
         visible = raw
             .chars()
             .filter_map(|c| match c {
@@ -146,7 +155,8 @@ pub fn count_words(plain: &str) -> usize {
 
 /// count_words() of a plain line holding `tokens` space-separated tokens.
 fn words_of(plain: &str, tokens: usize) -> usize {
-    if plain.is_ascii() || plain.chars().all(|c| c < '\u{3040}') {
+    // CJK characters start with a byte from 0xE3 on (U+3040 is E3 81 80): most lines hold none.
+    if !plain.bytes().any(|b| b >= 0xE3) || plain.chars().all(|c| c < '\u{3040}') {
         return tokens;
     }
     let cjk = plain.chars().filter(|&c| is_cjk(c)).count();
@@ -214,8 +224,17 @@ fn split_lines_knowing<'a>(index: &Text<'_>, known: impl Fn(usize) -> Option<&'a
     let bounds = line_bounds(text);
     let mut lines = Vec::with_capacity(bounds.len());
     let (mut paragraph, mut previous_blank) = (-1i64, true);
+    // Character offsets counted line by line: the line breaks between are ASCII.
+    let (mut chars_before, mut bytes_before) = (0, 0);
     for (at, (start_byte, end_byte)) in bounds.into_iter().enumerate() {
         let raw = &text[start_byte..end_byte];
+        let (start, end) = if index.ascii() {
+            (start_byte, end_byte)
+        } else {
+            let start = chars_before + (start_byte - bytes_before);
+            (start, start + crate::text::chars(raw.as_bytes()))
+        };
+        (chars_before, bytes_before) = (end, end_byte);
         let same = known(at);
         let (plain, tokens) = match same {
             Some(line) => (line.plain.clone(), 0),
@@ -223,7 +242,6 @@ fn split_lines_knowing<'a>(index: &Text<'_>, known: impl Fn(usize) -> Option<&'a
             None => plain_and_words(raw),
         };
         let plain_is_raw = plain == raw;
-        let (start, end) = (index.char_of(start_byte), index.char_of(end_byte));
         let raw = (start_byte, end_byte);
         if plain.is_empty() {
             previous_blank = true;
@@ -366,6 +384,17 @@ pub fn py_plain_text(text: &str) -> PyResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_offsets_counted_line_by_line_are_the_character_index() {
+        for text in ["a\r\né\rü\n\n中文\r\n", "\u{feff}x\ny", "ascii only\r\nlines\n", "\n\né", "é"] {
+            let index = CharIndex::of(text);
+            let indexed = Text::indexed(text, &index);
+            for line in split_lines(&indexed) {
+                assert_eq!((line.start, line.end), (indexed.char_of(line.raw.0), indexed.char_of(line.raw.1)), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn plain_text_folds_as_python_did() {

@@ -257,21 +257,12 @@ pub fn line_bounds(s: &str) -> Vec<(usize, usize)> {
     let bytes = s.as_bytes();
     let mut bounds = Vec::new();
     let mut start = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\n' => {
-                bounds.push((start, at));
-                at += 1;
-                start = at;
-            }
-            b'\r' => {
-                bounds.push((start, at));
-                at += if bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
-                start = at;
-            }
-            _ => at += 1,
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if at < start {
+            continue; // the \n of a \r\n
         }
+        bounds.push((start, at));
+        start = at + if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
     }
     if start < bytes.len() || bounds.is_empty() {
         bounds.push((start, bytes.len()));
@@ -300,6 +291,32 @@ mod tests {
         assert_eq!(line_bounds("a\n"), vec![(0, 1)]);
         assert_eq!(line_bounds("a\n\n"), vec![(0, 1), (2, 2)]);
         assert_eq!(line_bounds("a\r\nb\rc"), vec![(0, 1), (3, 4), (5, 6)]);
+        // Against str.splitlines() restricted to \r, \n and \r\n, as a byte walk finds them, on
+        // every string of up to seven characters drawn from "a", "é", "\r" and "\n".
+        fn walked(s: &str) -> Vec<(usize, usize)> {
+            let (bytes, mut bounds, mut start, mut at) = (s.as_bytes(), Vec::new(), 0, 0);
+            while at < bytes.len() {
+                if bytes[at] == b'\n' || bytes[at] == b'\r' {
+                    bounds.push((start, at));
+                    at += if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
+                    start = at;
+                } else {
+                    at += 1;
+                }
+            }
+            if start < bytes.len() || bounds.is_empty() {
+                bounds.push((start, bytes.len()));
+            }
+            bounds
+        }
+        let mut strings = vec![String::new()];
+        for _ in 0..7 {
+            let longer: Vec<String> = strings.iter().flat_map(|s| ["a", "é", "\r", "\n"].map(|c| format!("{s}{c}"))).collect();
+            for s in &longer {
+                assert_eq!(line_bounds(s), walked(s), "{s:?}");
+            }
+            strings = longer;
+        }
     }
 
     #[test]
