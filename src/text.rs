@@ -21,13 +21,26 @@ impl CharIndex {
         }
         let mut marks = Vec::with_capacity(s.len() / STEP + 1);
         let mut chars = 0;
-        for (at, &b) in s.as_bytes().iter().enumerate() {
-            if (b & 0xC0) != 0x80 {
-                // A character starts here (a byte that does not continue one).
-                if chars % STEP == 0 {
-                    marks.push(at);
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let chunk = &bytes[at..bytes.len().min(at + STEP)];
+            if chunk.len() == STEP && chunk.is_ascii() {
+                // STEP ASCII characters, one of which is a mark: most of a text in a Latin script.
+                marks.push(at + (STEP - chars % STEP) % STEP);
+                chars += STEP;
+                at += STEP;
+                continue;
+            }
+            for &b in chunk {
+                if (b & 0xC0) != 0x80 {
+                    // A character starts here (a byte that does not continue one).
+                    if chars % STEP == 0 {
+                        marks.push(at);
+                    }
+                    chars += 1;
                 }
-                chars += 1;
+                at += 1;
             }
         }
         CharIndex { ascii: false, marks, chars }
@@ -276,13 +289,21 @@ mod tests {
 
     #[test]
     fn offsets_go_both_ways() {
-        let s = "añb€c😀d".repeat(9);
-        let text = Text::new(&s);
-        for (c, (b, _)) in s.char_indices().enumerate() {
-            assert_eq!(text.byte(c), b);
-            assert_eq!(text.char_of(b), c);
+        // Runs of ASCII of every length around STEP, so that marks fall inside whole ASCII chunks, at
+        // their edges and in the chunks that a wide character crosses.
+        let mut texts = vec!["añb€c😀d".repeat(9)];
+        for run in 0..3 * STEP {
+            texts.push(format!("{}é{}😀{}", "a".repeat(run), "b".repeat(run % 7), "c".repeat(2 * STEP + run)));
         }
-        assert_eq!(text.byte(text.len()), s.len());
+        for s in &texts {
+            let text = Text::new(s);
+            for (c, (b, _)) in s.char_indices().enumerate() {
+                assert_eq!(text.byte(c), b, "{s:?}");
+                assert_eq!(text.char_of(b), c, "{s:?}");
+            }
+            assert_eq!(text.byte(text.len()), s.len());
+            assert_eq!(text.char_of(s.len()), s.chars().count());
+        }
     }
 
     #[test]
