@@ -12,7 +12,7 @@ from .matching import attach, matcher_for
 from .native import engine as _engine, native_text
 from .guardrail import Guardrail
 from .kinds import Rule
-from .model import Removal, Result, engine_removal
+from .model import Removal, Result
 from .ruleset import RuleSet, default_rules
 
 
@@ -101,15 +101,12 @@ def _same_lines(doc: Document, output: str) -> bool:
 
 def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:
     """The removals the rules find in `doc`, in text order: one call to the rule list's Rust engine,
-    which runs the rules, parts runs of lines where another family's rule begins and resolves the
-    spans (src/engine.rs). `previous`, the pass `doc`'s text came out of, lends its regex answers for
+    which runs the rules, parts runs of lines where another family's rule begins, resolves the spans
+    and makes the Removals (src/engine.rs). `previous`, the pass `doc`'s text came out of, lends its regex answers for
     the lines both hold."""
     matcher = matcher_for(rules)
     attach(doc, matcher, previous)  # the rules' line regexes in one pass over the document
-    pieces = _rules_engine(rules, matcher).removals(doc.native, doc._matching.answers)
-    text, names = doc.text, matcher.rule_names
-    return [engine_removal(*names[order], start, end, line, text[start:end], reason)
-            for start, end, line, order, reason in pieces]
+    return _rules_engine(rules, matcher).removals(doc.native, doc._matching.answers, doc.text)
 
 
 def _map_back(doc: Document, more: list[Removal], rendered, removals: list[Removal]) -> list[Removal]:
@@ -132,8 +129,8 @@ def _rules_engine(rules: list[Rule], matcher):
             positions = matcher.positions_of(rule)  # None: a regex the matcher lacks, so never skipped
             specs.append(rule.engine_spec(slots, sorted(positions or ()), rule.needs_a_match and positions is not None,
                                           rule.meta.zone))
-        matcher.rules_engine = _engine.Engine(specs, matcher.phrases, [rule.meta.id for rule in rules])
-        matcher.rule_names = [(rule.meta.id, rule.meta.file) for rule in rules]  # by order: what a Removal names
+        matcher.rules_engine = _engine.Engine(specs, matcher.phrases, [rule.meta.id for rule in rules],
+                                              (Removal, [rule.meta.file for rule in rules]))
     return matcher.rules_engine
 
 

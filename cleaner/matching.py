@@ -75,7 +75,6 @@ class LineMatcher:
         # up once for every rule, not once per rule; the engine counts the phrase rules in list order.
         self.phrases = _engine.PhraseMatcher([sorted(keys) for _, keys in phrases]) if phrases else None
         self.rules_engine = None  # the rule list's engine.Engine, made by engine.py on first use
-        self.rule_names: list[tuple[str, str]] = []  # by rule order, (id, file): set with rules_engine
         self._rule_positions: dict[int, frozenset[int]] = {}
 
     def positions_of(self, rule) -> frozenset[int] | None:

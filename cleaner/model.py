@@ -43,26 +43,6 @@ class Removal:
         return record
 
 
-def engine_removal(rule: str, file: str, start: int, end: int, line: int, text: str, reason: str) -> Removal:
-    """Removal(rule, file, start, end, line, text, reason), made without the frozen dataclass's
-    __init__, which sets each field through object.__setattr__: the engine makes one per removal, and
-    this is a third of the cost. The same object (tests/test_model.py)."""
-    removal = _new(Removal)
-    fields = removal.__dict__
-    fields["rule"] = rule
-    fields["file"] = file
-    fields["start"] = start
-    fields["end"] = end
-    fields["line"] = line
-    fields["text"] = text
-    fields["reason"] = reason
-    fields["node"] = None
-    return removal
-
-
-_new = object.__new__
-
-
 @dataclass(frozen=True)
 class Result:
     text: str

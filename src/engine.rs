@@ -6,7 +6,8 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::ffi;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::answers::DocAnswers;
 use crate::document::NativeDocument;
@@ -75,6 +76,50 @@ enum Reason {
 pub struct Engine {
     rules: Vec<Rule>,
     phrases: Option<Py<PhraseMatcher>>,
+    /// What `removals` makes: model.Removal, and by rule order the (id, file) each of its Removals names.
+    removal: Option<RemovalType>,
+}
+
+struct RemovalType {
+    class: Py<PyType>,
+    /// The field names, in field order.
+    fields: [Py<PyString>; 8],
+    names: Vec<(Py<PyString>, Py<PyString>)>,
+}
+
+impl RemovalType {
+    /// Removal(rule, file, start, end, line, text[start:end], reason), made as model.engine_removal
+    /// makes one: the instance's dict filled in field order, not the frozen dataclass's __init__,
+    /// which sets each field through object.__setattr__.
+    fn make(&self, py: Python<'_>, text: &Bound<'_, PyString>, order: usize, piece: (usize, usize, usize), reason: Py<PyString>) -> PyResult<PyObject> {
+        let (start, end, line) = piece;
+        let (rule, file) = &self.names[order];
+        // SAFETY: PyType_GenericNew is object.__new__ for a class without arguments to check; each
+        // call's new reference is owned at once, a null one becomes the Python error it set.
+        let removal = unsafe {
+            let empty = PyTuple::empty(py);
+            Bound::from_owned_ptr_or_err(py, ffi::PyType_GenericNew(self.class.as_ptr().cast(), empty.as_ptr(), std::ptr::null_mut()))?
+        };
+        let dict = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyObject_GenericGetDict(removal.as_ptr(), std::ptr::null_mut()))? };
+        let dict = dict.downcast::<PyDict>()?;
+        let piece_text = unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_Substring(text.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t))?
+        };
+        let values: [PyObject; 8] = [
+            rule.clone_ref(py).into_any(),
+            file.clone_ref(py).into_any(),
+            start.into_pyobject(py)?.into_any().unbind(),
+            end.into_pyobject(py)?.into_any().unbind(),
+            line.into_pyobject(py)?.into_any().unbind(),
+            piece_text.unbind(),
+            reason.into_any(),
+            py.None(),
+        ];
+        for (key, value) in self.fields.iter().zip(values) {
+            dict.set_item(key, value)?;
+        }
+        Ok(removal.unbind())
+    }
 }
 
 /// A span found: (start, end, the rule's order, the index of its reason, anchor or -1).
@@ -98,15 +143,17 @@ impl Engine {
     /// `rules`: per rule in order, (kind, its Rust object or None, the matcher positions its kind reads,
     /// the positions of all its regexes, needs_a_match, zone, reasons); `phrases`: the rule list's
     /// PhraseMatcher, whose rules are the phrase rules in order; `ids`: the rules' ids (by default each
-    /// its own, "#0", "#1"...).
+    /// its own, "#0", "#1"...); `removal`: for `removals`, model.Removal and by rule order the rule
+    /// files its Removals name.
     #[new]
-    #[pyo3(signature = (rules, phrases=None, ids=None))]
+    #[pyo3(signature = (rules, phrases=None, ids=None, removal=None))]
     #[allow(clippy::type_complexity)]
     fn new(
         py: Python<'_>,
         rules: Vec<(String, Option<Bound<'_, PyAny>>, Vec<Option<usize>>, Vec<usize>, bool, String, Vec<Py<PyString>>)>,
         phrases: Option<Py<PhraseMatcher>>,
         ids: Option<Vec<String>>,
+        removal: Option<(Py<PyType>, Vec<Py<PyString>>)>,
     ) -> PyResult<Self> {
         let ids = ids.unwrap_or_else(|| (0..rules.len()).map(|order| format!("#{order}")).collect());
         if ids.len() != rules.len() {
@@ -144,7 +191,16 @@ impl Engine {
         if phrase_rules > 0 && phrases.is_none() {
             return Err(PyValueError::new_err("phrase rules without a PhraseMatcher"));
         }
-        Ok(Engine { rules: built, phrases })
+        let removal = match removal {
+            None => None,
+            Some((class, files)) if files.len() == built.len() => {
+                let names = built.iter().zip(files).map(|(rule, file)| (PyString::new(py, &rule.id).unbind(), file)).collect();
+                let fields = ["rule", "file", "start", "end", "line", "text", "reason", "node"].map(|name| PyString::intern(py, name).unbind());
+                Some(RemovalType { class, fields, names })
+            }
+            Some(_) => return Err(PyValueError::new_err("removal needs one rule file per rule")),
+        };
+        Ok(Engine { rules: built, phrases, removal })
     }
 
     /// The rules' spans in `doc`, (start, end, order, reason, anchor or -1) each, in rule order, and the
@@ -173,15 +229,20 @@ impl Engine {
         Ok((found, protected))
     }
 
-    /// The removals the rules find in `doc`, (start, end, line, order, reason) each, in text order:
-    /// the spans of `run`, each run of lines parted where another family's rule begins a span, then
-    /// resolved (render.rs's `resolve`). `answers`: the matcher's answers for this document.
+    /// The removals the rules find in `doc`, as model.Removal objects in text order: the spans of
+    /// `run`, each run of lines parted where another family's rule begins a span, then resolved
+    /// (render.rs's `resolve`). `answers`: the matcher's answers for this document; `text`: its text,
+    /// which the Removals' texts are cut from.
     fn removals(
         &self,
         py: Python<'_>,
         doc: &NativeDocument,
         answers: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<(usize, usize, usize, usize, Py<PyString>)>> {
+        text: &Bound<'_, PyString>,
+    ) -> PyResult<Vec<PyObject>> {
+        let Some(removal) = &self.removal else {
+            return Err(PyValueError::new_err("an engine made without the Removal type"));
+        };
         let given;
         let answers: &Answers = match answers.downcast::<DocAnswers>() {
             Ok(held) => &held.get().found,
@@ -199,7 +260,7 @@ impl Engine {
                 (spans, pieces)
             })
         })?;
-        Ok(pieces
+        pieces
             .into_iter()
             .map(|(start, end, index, line)| {
                 let (_, _, order, reason) = &spans[index];
@@ -207,9 +268,9 @@ impl Engine {
                     Reason::Given(at) => self.rules[*order].reasons[*at].clone_ref(py),
                     Reason::Run(text) => PyString::new(py, text).unbind(),
                 };
-                (start, end, line, *order, reason)
+                removal.make(py, text, *order, (start, end, line), reason)
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -1,10 +1,11 @@
 """Removal.to_dict() is the report record's removal: every field, in field order, `node` only when set.
-The engine's Removals, made without __init__, are the same objects as Removal(...) makes."""
+The engine's Removals, made without __init__, are the objects Removal(...) makes."""
 from dataclasses import FrozenInstanceError, fields, replace
 
 import pytest
 
-from cleaner.model import Removal, engine_removal
+import cleaner
+from cleaner.model import Removal
 
 
 def test_to_dict_carries_every_field_in_order():
@@ -19,9 +20,13 @@ def test_to_dict_leaves_out_an_unset_node():
     assert list(record) == [f.name for f in fields(Removal) if f.name != "node"]
 
 
-def test_an_engine_removal_is_the_removal_the_constructor_makes():
-    args = ("r", "f.yaml", 3, 9, 2, "Share", "why")
-    made, built = engine_removal(*args), Removal(*args)
+def test_the_engines_removals_are_the_removals_the_constructor_makes(tmp_path):
+    """The Rust engine fills each Removal's fields itself (src/engine.rs), not through __init__."""
+    (tmp_path / "r.yaml").write_text("id: junk\ndescription: d\nkind: phrase\nphrases: [JUNK]\n", encoding="utf-8")
+    rules = cleaner.load_rules([tmp_path / "r.yaml"], defaults=False)
+    made = cleaner.clean("Ä text\nJUNK\nmore\n", rules=rules).removals[0]
+    built = Removal("junk", made.file, 7, 11, 2, "JUNK", made.reason)
+    assert made.file.endswith("r.yaml") and made.reason
     assert type(made) is Removal
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
     assert vars(made) == vars(built)  # every field set, `node` to its default, nothing more
