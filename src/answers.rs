@@ -6,7 +6,7 @@
 //! lines. A regex sees each line alone, so a line whose plain text the previous pass held gets that
 //! text's answer there, and only the other lines are scanned (`carried`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;

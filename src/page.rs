@@ -5,7 +5,8 @@
 //! `[\p{L}\p{Nl}\p{No}]`, `\w` is `[\p{L}\p{N}_]` and `\d` is `\p{Nd}`: the same characters, code point
 //! for code point, for every character Unicode 14 (Python 3.11's) assigns.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::LazyLock;
 
 use regex::Regex;

@@ -2,7 +2,7 @@
 //! subject (its content words without the credit) occurs too little in the rest of the document, or a
 //! bare credit with no subject at all (kinds/caption.py says more).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use pyo3::prelude::*;
 

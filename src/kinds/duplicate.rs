@@ -1,7 +1,8 @@
 //! `duplicate`: a headline-sized line repeating another (kinds/duplicate.py says which copy stays), or
 //! with `min_run` a run of prose lines repeated in the same order.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use pyo3::prelude::*;
 

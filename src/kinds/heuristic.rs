@@ -9,7 +9,7 @@
 //! The lines each of the rule's regexes matches come from the rules' one scan (the Python side asks
 //! the matcher); the regexes of the detectors themselves are Python's, spelled out as page.rs says.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 use pyo3::exceptions::PyValueError;

@@ -1,7 +1,7 @@
 //! `phrase`: whole lines equal to one of many literal phrases, compared by their casefolded plain
 //! text without the punctuation and arrows widgets put after a label ("Read more »", "Share:").
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use pyo3::prelude::*;
 

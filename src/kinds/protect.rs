@@ -1,7 +1,8 @@
 //! `protect`: lines that must never be removed; with `block_share`, a block (lines with no blank line
 //! between them) of which enough lines match is protected whole.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use pyo3::prelude::*;
 
