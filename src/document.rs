@@ -41,44 +41,29 @@ fn is_cjk(c: char) -> bool {
 /// Whether `s` holds an invisible character: only the characters whose UTF-8 lead byte one of them
 /// shares (U+00AD; U+200B and U+2060 to U+2064; U+FEFF) are decoded.
 fn has_invisible(s: &str) -> bool {
-    s.bytes().enumerate().any(|(at, b)| matches!(b, 0xC2 | 0xE2 | 0xEF) && s[at..].chars().next().is_some_and(invisible))
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, s.as_bytes()).any(|at| s[at..].chars().next().is_some_and(invisible))
 }
 
 /// fold_space(s) as a slice of `s` and its number of words, when folding only trims ASCII white space
 /// from the ends (the rest holds single spaces between words and no other white space), or None. Most
-/// lines are so (indented ones too), and a pass over their bytes costs far less than splitting them.
+/// lines are so (indented ones too), and whole-slice searches cost far less than splitting them.
 fn folded_slice(s: &str) -> Option<(&str, usize)> {
     let ascii_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f);
     let start = s.bytes().take_while(ascii_space).count();
     let end = s.len() - s.as_bytes()[start..].iter().rev().take_while(|b| ascii_space(b)).count();
     let inner = &s[start..end];
-    if inner.is_ascii() {
-        // Whole-slice searches, not a test per byte: no white space but single spaces.
-        let bytes = inner.as_bytes();
-        let other_space = bytes.iter().fold(false, |found, b| found | (*b != b' ' && ascii_space(b)));
-        if inner.is_empty() || other_space || memchr::memmem::find(bytes, b"  ").is_some() {
-            return None;
-        }
-        return Some((inner, 1 + memchr::memchr_iter(b' ', bytes).count()));
+    let bytes = inner.as_bytes();
+    let other_space = bytes.iter().fold(false, |found, b| found | (*b != b' ' && ascii_space(b)));
+    if inner.is_empty() || other_space || memchr::memmem::find(bytes, b"  ").is_some() {
+        return None;
     }
-    let (mut words, mut after_space) = (1, true);
-    for (at, &b) in inner.as_bytes().iter().enumerate() {
-        match b {
-            b' ' if after_space => return None,
-            b' ' => {
-                after_space = true;
-                words += 1;
-                continue;
-            }
-            b if ascii_space(&b) => return None,
-            // The lead bytes of every non-ASCII white space character (U+0085 and U+00A0; U+1680;
-            // U+2000 to U+205F; U+3000): only those characters are decoded.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 if inner[at..].chars().next().is_some_and(py_isspace) => return None,
-            _ => {}
-        }
-        after_space = false;
+    // The lead bytes of every non-ASCII white space character (U+0085 and U+00A0; U+1680; U+2000 to
+    // U+205F; U+3000): only the characters there are decoded.
+    let wide_space = |at: usize| inner[at..].chars().next().is_some_and(py_isspace);
+    if !inner.is_ascii() && memchr::memchr3_iter(0xC2, 0xE1, 0xE2, bytes).chain(memchr::memchr_iter(0xE3, bytes)).any(wide_space) {
+        return None;
     }
-    (!after_space).then_some((inner, words))
+    Some((inner, 1 + memchr::memchr_iter(b' ', bytes).count()))
 }
 
 fn fold_space(s: &str) -> String {
