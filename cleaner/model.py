@@ -14,7 +14,7 @@ class Span:
     reason: str = field(compare=False, default="")
     # For a run of lines found from one line (a block's start, a teaser list's marker): that line's
     # offset: lines inside the run where another family's rule begins are that rule's
-    # (engine._other_families_apart).
+    # (src/engine.rs's families_apart).
     anchor: int = field(compare=False, default=-1)
 
 

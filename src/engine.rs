@@ -88,9 +88,9 @@ struct RemovalType {
 }
 
 impl RemovalType {
-    /// Removal(rule, file, start, end, line, text[start:end], reason), made as model.engine_removal
-    /// makes one: the instance's dict filled in field order, not the frozen dataclass's __init__,
-    /// which sets each field through object.__setattr__.
+    /// Removal(rule, file, start, end, line, text[start:end], reason): object.__new__, then the
+    /// instance's dict filled in field order, not the frozen dataclass's __init__, which sets each field
+    /// through a Python call to object.__setattr__.
     fn make(&self, py: Python<'_>, text: &Bound<'_, PyString>, order: usize, piece: (usize, usize, usize), reason: Py<PyString>) -> PyResult<PyObject> {
         let (start, end, line) = piece;
         let (rule, file) = &self.names[order];

@@ -1,5 +1,5 @@
 //! After the rules: their spans resolved into removals, the kept text rendered, and removals found in
-//! a rendered text moved back to the input (engine.py's `_resolve`, `_render`, `_map_back`).
+//! a rendered text moved back to the input (engine.rs's `removals`, engine.py's `_render` and `_map_back`).
 //!
 //! Every character that leaves the document leaves inside exactly one removal: overlapping spans are
 //! trimmed, protected ranges cut out, and white space at a removal's ends stays. Offsets in and out are
