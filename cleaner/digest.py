@@ -15,8 +15,17 @@ LISTED_STATUSES = ("failed", "skipped", "guarded")  # the statuses whose documen
 
 def fold(text: str, limit: int = 120) -> str:
     """A removed text as the summary groups it: whitespace folded, numbers as #, cut at `limit`."""
-    folded = _NUMBER.sub("#", " ".join(text.split()))
+    # A run of lines can be a page long, and only its start is kept. The fold of any prefix is a prefix
+    # of the whole text's fold (a token cut short folds to the start of the whole token's fold, a run
+    # of digits cut short to the same #), so once a prefix folds to more than `limit`, that is enough.
+    head = text[: _PREFIX * limit]
+    folded = _NUMBER.sub("#", " ".join(head.split()))
+    if len(folded) <= limit and len(head) < len(text):
+        folded = _NUMBER.sub("#", " ".join(text.split()))
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+_PREFIX = 4  # characters of the text folded first, per character of the limit
 
 
 class RuleTally(NamedTuple):

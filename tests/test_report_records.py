@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,21 @@ def test_a_record_line_is_one_line_of_utf8_whatever_the_removed_text(text):
     back = json.loads(line)["removals"][0]["text"]
     surrogates = any("\ud800" <= c <= "\udfff" for c in text)
     assert (back == text) is not surrogates  # a surrogate comes back shown as text (\\ud800), the rest as it was
+
+
+def test_a_long_text_folds_from_its_start_as_the_whole_text_would():
+    """fold() folds a prefix of a long text first; its result is the whole text's fold, cut."""
+    import random
+
+    def whole(text: str, limit: int = 120) -> str:
+        folded = re.sub(r"[0-9]+", "#", " ".join(text.split()))
+        return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+    generator = random.Random(18)
+    pieces = ["word", "Wörter", "12", "3", " ", "  ", "\n", "\t\u3000", "\u00a0", "x9y", "", "·"]
+    for _ in range(3000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.choice([5, 60, 200, 400])))
+        for limit in (1, 8, 120):
+            assert fold(text, limit) == whole(text, limit), (text, limit)
+    assert fold("Share 12 " * 300) == whole("Share 12 " * 300) and fold("Share 12 " * 300).endswith("…")
+    assert fold(" " * 1000 + "Home 1") == "Home #"  # a prefix of white space only: the whole text
