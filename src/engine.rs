@@ -4,6 +4,8 @@
 //! the spans resolved into removals (`removals`). The rule list's `Engine` is made once, from the
 //! rules' Rust objects and the positions of their regexes in the list's LineMatcher.
 
+use std::borrow::Cow;
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::ffi;
@@ -212,15 +214,8 @@ impl Engine {
         doc: &NativeDocument,
         answers: &Bound<'_, PyAny>,
     ) -> PyResult<(Vec<(usize, usize, usize, Py<PyString>, i64)>, Vec<(usize, usize)>)> {
-        // DocAnswers are read where they are; lists (a rule run alone) are copied in.
-        let given;
-        let answers: &Answers = match answers.downcast::<DocAnswers>() {
-            Ok(held) => &held.get().found,
-            Err(_) => {
-                given = answers.extract::<Answers>()?;
-                &given
-            }
-        };
+        let answers = answers_of(answers)?;
+        let answers: &Answers = &answers;
         let (found, protected) = py.allow_threads(|| contained(|| self.spans(doc, answers)))?;
         let found = found
             .into_iter()
@@ -243,14 +238,8 @@ impl Engine {
         let Some(removal) = &self.removal else {
             return Err(PyValueError::new_err("an engine made without the Removal type"));
         };
-        let given;
-        let answers: &Answers = match answers.downcast::<DocAnswers>() {
-            Ok(held) => &held.get().found,
-            Err(_) => {
-                given = answers.extract::<Answers>()?;
-                &given
-            }
-        };
+        let answers = answers_of(answers)?;
+        let answers: &Answers = &answers;
         let (spans, pieces) = py.allow_threads(|| {
             contained(|| {
                 let (found, protected) = self.spans(doc, answers);
@@ -271,6 +260,14 @@ impl Engine {
                 removal.make(py, text, *order, (start, end, line), reason)
             })
             .collect()
+    }
+}
+
+/// A document's answers: DocAnswers are read where they are; lists (a rule run alone) are copied in.
+fn answers_of<'a>(answers: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, Answers>> {
+    match answers.downcast::<DocAnswers>() {
+        Ok(held) => Ok(Cow::Borrowed(&held.get().found)),
+        Err(_) => Ok(Cow::Owned(answers.extract::<Answers>()?)),
     }
 }
 
