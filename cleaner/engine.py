@@ -102,8 +102,8 @@ def _same_lines(doc: Document, output: str) -> bool:
 def _removals(doc: Document, rules: list[Rule], previous: Document | None = None) -> list[Removal]:
     """The removals the rules find in `doc`, in text order: one call to the rule list's Rust engine,
     which runs the rules, parts runs of lines where another family's rule begins, resolves the spans
-    and makes the Removals (src/engine.rs). `previous`, the pass `doc`'s text came out of, lends its regex answers for
-    the lines both hold."""
+    and makes the Removals (src/engine.rs). `previous`, the pass `doc`'s text came out of, lends its
+    regex answers for the lines both hold."""
     matcher = matcher_for(rules)
     attach(doc, matcher, previous)  # the rules' line regexes in one pass over the document
     return _rules_engine(rules, matcher).removals(doc.native, doc._matching.answers, doc.text)

@@ -340,10 +340,8 @@ fn alone(entry: &Entry, lines: &JoinedLines, index: usize) -> Option<(usize, usi
         return entry.alone.is_match(line).then(|| (index, 0, chars(line)));
     }
     let found = entry.alone.find(line)?;
-    {
-        let first = chars(&line[..found.start()]);
-        Some((index, first, first + chars(&line[found.start()..found.end()])))
-    }
+    let first = chars(&line[..found.start()]);
+    Some((index, first, first + chars(&line[found.start()..found.end()])))
 }
 
 /// Every line's length in characters.
