@@ -12,7 +12,6 @@ mod casefold_table;
 mod document;
 mod engine;
 mod kinds;
-mod line_set;
 mod line_matcher;
 mod page;
 mod render;

@@ -1,10 +1,11 @@
 //! `block`: a run of lines opened by a `start` line: up to an `end` line (and the end lines right after
 //! it), or the start line plus up to `take_next` headline-like lines of the paragraph that follows.
 
+use foldhash::HashSet;
+
 use pyo3::prelude::*;
 
 use crate::document::NativeDocument;
-use crate::line_set::LineSet;
 
 #[pyclass(frozen, module = "cleaner._engine")]
 pub struct Block {
@@ -30,8 +31,8 @@ impl Block {
     /// The blocks (start, end, the start line's start), from the lines `starts` and `ends` match.
     pub fn find(&self, doc: &NativeDocument, starts: Vec<usize>, ends: Vec<usize>) -> Vec<(usize, usize, usize)> {
         let lines = &doc.lines;
-        let start_set: LineSet = starts.iter().copied().collect();
-        let end_set: LineSet = ends.into_iter().collect();
+        let start_set: HashSet<usize> = starts.iter().copied().collect();
+        let end_set: HashSet<usize> = ends.into_iter().collect();
         let mut found = Vec::new();
         let mut resume = 0; // a block's lines are not searched for another start
         for index in starts {
@@ -47,7 +48,7 @@ impl Block {
         found
     }
 
-    fn end_of(&self, doc: &NativeDocument, first: usize, ends: &LineSet) -> Option<usize> {
+    fn end_of(&self, doc: &NativeDocument, first: usize, ends: &HashSet<usize>) -> Option<usize> {
         let mut seen = 0;
         for index in first + 1..doc.lines.len() {
             if doc.lines[index].is_blank() {
@@ -69,7 +70,7 @@ impl Block {
         None
     }
 
-    fn headlines(&self, doc: &NativeDocument, first: usize, starts: &LineSet) -> usize {
+    fn headlines(&self, doc: &NativeDocument, first: usize, starts: &HashSet<usize>) -> usize {
         let lines = &doc.lines;
         let Some(following) = next_content(doc, first) else { return first };
         let paragraph = lines[following].paragraph;

@@ -7,7 +7,6 @@ use foldhash::{HashSet, HashSetExt};
 use pyo3::prelude::*;
 
 use crate::document::NativeDocument;
-use crate::line_set::LineSet;
 use crate::text::{casefold, letter_runs};
 
 /// A word is a run of this many letters or more (Python's `[^\W\d_]{3,}`, see page.rs).
@@ -41,7 +40,7 @@ impl Caption {
         if captions.is_empty() {
             return Vec::new();
         }
-        let caption_lines: LineSet = captions.iter().map(|&(index, _)| index).collect();
+        let caption_lines: HashSet<usize> = captions.iter().map(|&(index, _)| index).collect();
         // Which subject words the other lines hold (their keys are their plain texts casefolded
         // already): only those are looked for, so the article's words are neither copied nor kept.
         let wanted: HashSet<&str> = captions.iter().flat_map(|(_, subject)| subject.iter().map(String::as_str)).collect();

@@ -18,7 +18,6 @@ use pyo3::types::PyDict;
 use regex::Regex;
 
 use crate::document::{NativeDocument, CORE_BASE_WORDS};
-use crate::line_set::LineSet;
 use crate::page::{self, BOUNDARY_MAX_WORDS};
 use crate::text::py_isspace;
 
@@ -93,10 +92,10 @@ fn get<'py, T: FromPyObject<'py>>(params: &Bound<'py, PyDict>, key: &str) -> PyR
 
 /// The lines each of the rule's regexes matched (none for a regex the rule does not set).
 pub struct Matched {
-    pub evidence: LineSet,
-    pub article_end: LineSet,
-    pub comment_end: LineSet,
-    pub not_title: LineSet,
+    pub evidence: HashSet<usize>,
+    pub article_end: HashSet<usize>,
+    pub comment_end: HashSet<usize>,
+    pub not_title: HashSet<usize>,
     pub not_core: Vec<usize>,
     pub link_like: Vec<usize>,
 }
@@ -205,13 +204,13 @@ impl Heuristic {
             return Vec::new();
         }
         let mark = |index: usize| !self.has_evidence || matched.evidence.contains(&index);
-        let mut end_lines: LineSet = matched.article_end.clone();
+        let mut end_lines: HashSet<usize> = matched.article_end.clone();
         end_lines.extend(matched.comment_end.iter().copied());
         let ends_article = |index: usize| lines[index].n_words <= BOUNDARY_MAX_WORDS && end_lines.contains(&index);
-        let furniture: LineSet = matched.evidence.union(&end_lines).copied().collect();
+        let furniture: HashSet<usize> = matched.evidence.union(&end_lines).copied().collect();
         let core = self.cut_at_article_end(doc, core, &ends_article, &matched.comment_end, &furniture);
         let what = if weak { WEAK_CORE_MENU } else { OUTSIDE_CORE };
-        let teaser_set: LineSet = teasers.iter().copied().collect();
+        let teaser_set: HashSet<usize> = teasers.iter().copied().collect();
         let head: Vec<usize> = (0..core.0).filter(|&i| !lines[i].is_blank()).collect();
         let titled: Vec<usize> = head.iter().copied().filter(|i| !matched.not_title.contains(i)).collect();
         let kept = self.title_lines(doc, &titled, &teaser_set, &furniture);
@@ -269,8 +268,8 @@ impl Heuristic {
         doc: &NativeDocument,
         core: (usize, usize),
         ends_article: &dyn Fn(usize) -> bool,
-        comment_lines: &LineSet,
-        furniture: &LineSet,
+        comment_lines: &HashSet<usize>,
+        furniture: &HashSet<usize>,
     ) -> (usize, usize) {
         if !self.has_article_end && !self.has_comment_end {
             return core;
@@ -308,7 +307,7 @@ impl Heuristic {
 
     /// Whether the core's content lines after a heading are 2 to inline_box short list items (no
     /// furniture label among them), then paragraphs only: a box of links set into the article.
-    fn inline_box_follows(&self, doc: &NativeDocument, following: &[usize], furniture: &LineSet) -> bool {
+    fn inline_box_follows(&self, doc: &NativeDocument, following: &[usize], furniture: &HashSet<usize>) -> bool {
         if self.inline_box == 0 {
             return false;
         }
@@ -332,9 +331,9 @@ impl Heuristic {
         &self,
         doc: &NativeDocument,
         head: &[usize],
-        teasers: &LineSet,
-        furniture: &LineSet,
-    ) -> LineSet {
+        teasers: &HashSet<usize>,
+        furniture: &HashSet<usize>,
+    ) -> HashSet<usize> {
         let lines = &doc.lines;
         // Words of letters, not numbers: a date line between the title and the article is no title.
         // Made lazily, nearest first: only the few nearest are ever read.
@@ -344,7 +343,7 @@ impl Heuristic {
                 lines[i].n_words >= 3 && !plain.ends_with(':') && LETTER_WORD.find_iter(plain).take(3).count() >= 3
             })
         };
-        let kept: LineSet = candidates().take(self.keep_title).collect();
+        let kept: HashSet<usize> = candidates().take(self.keep_title).collect();
         if self.keep_standfirst == 0 {
             return kept;
         }
@@ -373,7 +372,7 @@ impl Heuristic {
 
     /// The lines of the tables next to the core or running into it, and the lines between; after the
     /// core, lists too.
-    fn tables_near(&self, doc: &NativeDocument, core: (usize, usize), furniture: &LineSet) -> LineSet {
+    fn tables_near(&self, doc: &NativeDocument, core: (usize, usize), furniture: &HashSet<usize>) -> HashSet<usize> {
         let lines = &doc.lines;
         let tables = if self.table_rows > 0 { page::tables(doc, self.table_rows) } else { Vec::new() };
         let tables_set: HashSet<(usize, usize)> = tables.iter().copied().collect();
@@ -386,7 +385,7 @@ impl Heuristic {
             tables.clone()
         };
         let before: Vec<(usize, usize)> = tables.iter().rev().copied().collect();
-        let mut kept = LineSet::default();
+        let mut kept: HashSet<usize> = HashSet::default();
         for (step, ordered) in [(1i64, &after), (-1i64, &before)] {
             let mut reach = if step > 0 { core.1 } else { core.0 } as i64;
             for &(first, last) in ordered.iter() {
@@ -421,7 +420,7 @@ impl Heuristic {
 
     /// (first, last) of each block of at least list_rows successive content lines after the core, of
     /// one indentation, holding no furniture label nor article-end heading.
-    fn lists(&self, doc: &NativeDocument, core: (usize, usize), furniture: &LineSet) -> Vec<(usize, usize)> {
+    fn lists(&self, doc: &NativeDocument, core: (usize, usize), furniture: &HashSet<usize>) -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         let mut block: Vec<usize> = Vec::new();
         for index in core.1 + 1..=doc.lines.len() {
