@@ -48,9 +48,10 @@ def _fixture_texts() -> list[str]:
 @pytest.fixture(scope="module")
 def asked(shipped_rules_module):
     """(pattern, full, the longest line it answers for) -> {the document's joined plain lines: (its plain
-    lines, the answers the engine used)}, recorded from every pass of the engine while it cleans every fixture and every rule example:
-    the answers the rules' engine (src/engine.rs) reads, carried over between passes or not."""
-    asked: dict[tuple[str, bool], dict[str, tuple[list[str], list]]] = {}
+    lines, the answers the engine used)}, recorded from every pass of the engine while it cleans every
+    fixture and every rule example: the answers the rules' engine (src/engine.rs) reads, carried over
+    between passes or not."""
+    asked: dict[tuple[str, bool, int | None], dict[str, tuple[list[str], list]]] = {}
     original = matching.attach
 
     def spy(doc, matcher, previous=None):
